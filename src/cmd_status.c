@@ -1,0 +1,152 @@
+/* vbtool status: the one-screen answer, for this machine, a captured tree,
+ * or (with --qmp/--virsh) VMs seen from the host. */
+#include "commands.h"
+#include "qmp/host.h"
+#include "report.h"
+#include "sysroot.h"
+#include "ui/views.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: vbtool status [--json] [--sysroot DIR] [--no-kernel-log]\n"
+		     "       vbtool status --qmp SOCKET... [--json] [--timeout S] [--stats-interval N]\n"
+		     "       vbtool status --virsh DOMAIN... [--json]\n\n"
+		     "Is there a balloon, what did it negotiate, how much memory does the host hold?\n\n"
+		     "  -j, --json             the same report as JSON (names documented in vbtool(8))\n"
+		     "      --sysroot DIR      read DIR/sys and DIR/proc (e.g. from vbtool collect)\n"
+		     "      --no-kernel-log    skip the kernel log (inflation failures)\n"
+		     "  -q, --qmp SOCKET       host side: ask QEMU over QMP (path, glob, dir or host:port)\n"
+		     "      --virsh DOMAIN     host side: through virsh qemu-monitor-command\n"
+		     "  -t, --timeout S        QMP: seconds per call (default 5)\n"
+		     "      --stats-interval N QMP: set the guest statistics polling interval first\n"
+		     "  -h, --help             this help\n\n"
+		     "Exit status: 0 a balloon was found, 1 failure, 2 usage, 3 no balloon here.\n");
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double d = strtod(s, &end);
+	if (end == s || *end || !(d > 0) || d > 86400)
+		return -1;
+	*out = d;
+	return 0;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "sysroot", required_argument, NULL, 's' },
+		{ "no-kernel-log", no_argument, NULL, 'K' },
+		{ "qmp", required_argument, NULL, 'q' },
+		{ "virsh", required_argument, NULL, 'v' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "stats-interval", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct host_status_options host = { .stats_interval = -1 };
+	bool json = false, klog = true;
+	int c, ret;
+	while ((c = getopt_long(argc, argv, ":jq:t:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 's':
+			sysroot_set(optarg);
+			break;
+		case 'K':
+			klog = false;
+			break;
+		case 'q':
+			host.sockets = xrealloc(host.sockets, (size_t)(host.nsockets + 1) * sizeof(char *));
+			host.sockets[host.nsockets++] = optarg;
+			break;
+		case 'v':
+			host.virsh_domains = xrealloc(host.virsh_domains, (size_t)(host.nvirsh + 1) * sizeof(char *));
+			host.virsh_domains[host.nvirsh++] = optarg;
+			break;
+		case 't':
+			if (parse_seconds(optarg, &host.timeout_s) < 0) {
+				ret = usage_error("status", "--timeout wants seconds (0 < S <= 86400), not '%s'", optarg);
+				goto out;
+			}
+			break;
+		case 'i': {
+			uint64_t v;
+			if (!parse_u64(optarg, strlen(optarg), 10, &v) || v > UINT32_MAX) {
+				ret = usage_error("status", "--stats-interval wants whole seconds, not '%s'", optarg);
+				goto out;
+			}
+			host.stats_interval = (long)v;
+			break;
+		}
+		case 'h':
+			usage(stdout);
+			ret = VB_EXIT_OK;
+			goto out;
+		case ':':
+			ret = usage_error("status", "option '%s' needs an argument", argv[optind - 1]);
+			goto out;
+		default:
+			ret = usage_error("status", "unrecognized option '%s'", argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		ret = usage_error("status", "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (host.nsockets || host.nvirsh) {
+		if (!sysroot_is_live()) {
+			ret = usage_error("status", "--sysroot and --qmp/--virsh do not go together");
+			goto out;
+		}
+		host.json = json;
+		ret = host_status(&host);
+		goto out;
+	}
+	if (host.timeout_s > 0 || host.stats_interval >= 0) {
+		ret = usage_error("status", "--timeout and --stats-interval go with --qmp or --virsh");
+		goto out;
+	}
+
+	struct balloon_report r;
+	struct collect_options copt = { .read_klog = klog };
+	report_collect(&r, &copt);
+	bool ok;
+	if (json) {
+		struct json_object *o = view_status_json(&r);
+		ok = json_write(stdout, o);
+		json_object_put(o);
+	} else {
+		view_status_text(stdout, &r);
+		ok = !ferror(stdout);
+	}
+	if (fflush(stdout) != 0)
+		ok = false;
+	if (!ok) {
+		vb_err("status: cannot write the report: output error");
+		ret = VB_EXIT_FAILURE;
+	} else if (r.mem.status != SRC_OK && !r.ndevices) {
+		vb_err_hint(sysroot_is_live() ? NULL : "is --sysroot a tree made by vbtool collect?",
+			    "status: neither /proc/meminfo nor a virtio device could be read%s%s",
+			    r.sysroot ? " under " : "", r.sysroot ? r.sysroot : "");
+		ret = VB_EXIT_FAILURE;
+	} else {
+		ret = report_has_balloon(&r) ? VB_EXIT_OK : VB_EXIT_NO_BALLOON;
+	}
+	report_free(&r);
+out:
+	free(host.sockets);
+	free(host.virsh_domains);
+	return ret;
+}

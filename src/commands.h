@@ -1,0 +1,21 @@
+/* The subcommands. Each takes argc/argv starting at its own name, handles its
+ * own --help, and returns one of the exit codes below. */
+#ifndef VBTOOL_COMMANDS_H
+#define VBTOOL_COMMANDS_H
+
+/* Exit status, documented in vbtool(8). */
+#define VB_EXIT_OK 0
+#define VB_EXIT_FAILURE 1    /* something failed: nothing trustworthy to report */
+#define VB_EXIT_USAGE 2      /* bad command line */
+#define VB_EXIT_NO_BALLOON 3 /* the report ran, and found no balloon (status), no OOM event (explain-oom) */
+
+int cmd_status(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_explain_oom(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
+int cmd_target(int argc, char **argv);
+
+/* "vbtool: CMD: unrecognized option 'X'" plus the pointer to --help. */
+int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,139 @@
+/* The model of one OOM event as read from a kernel log, and the state
+ * machine that builds events from normalised log messages. Plain data:
+ * unknown is !known, never 0. */
+#ifndef VBTOOL_OOM_EVENT_H
+#define VBTOOL_OOM_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parse.h"
+#include "oom/prefix.h"
+
+#define OOM_COMM_MAX 64     /* kernel comms are 15 bytes; room for junk we keep */
+#define OOM_MAX_ZONES 16
+#define OOM_TOP_TASKS 5
+#define OOM_MAX_EVIDENCE 3
+#define OOM_EVIDENCE_LEN 160
+#define OOM_MAX_EVENTS 4096 /* beyond this, events are counted, not kept */
+
+struct opt_i64 {
+	bool known;
+	int64_t v;
+};
+
+enum oom_kind { OOM_KIND_UNKNOWN, OOM_KIND_GLOBAL, OOM_KIND_MEMCG, OOM_KIND_CPUSET, OOM_KIND_MEMPOLICY };
+const char *oom_kind_name(enum oom_kind k);
+
+struct oom_invoker {
+	bool present;
+	char comm[OOM_COMM_MAX];
+	struct opt_u64 pid;
+	struct opt_u64 gfp_mask;
+	char gfp_printed[256]; /* the flag names the kernel printed, if any */
+	struct opt_i64 order;
+	struct opt_i64 oom_score_adj;
+};
+
+struct oom_victim {
+	bool present;
+	char comm[OOM_COMM_MAX];
+	struct opt_u64 pid, uid;
+	struct opt_u64 total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb, pgtables_kb;
+	struct opt_u64 score; /* pre-5.0 "score N or sacrifice child" */
+	struct opt_i64 oom_score_adj;
+};
+
+enum oom_reaper_state { REAPER_UNKNOWN, REAPER_REAPED, REAPER_UNABLE };
+
+struct oom_zone {
+	char name[16];
+	int node;
+	struct opt_u64 free_kb, min_kb, low_kb, high_kb, present_kb, managed_kb;
+};
+
+struct oom_task {
+	uint64_t pid;
+	uint64_t rss_pages;
+	struct opt_u64 total_vm_pages, rss_anon_pages, rss_file_pages, rss_shmem_pages;
+	struct opt_i64 oom_score_adj;
+	char comm[OOM_COMM_MAX];
+};
+
+struct oom_evidence {
+	char text[OOM_EVIDENCE_LEN];
+	char time_text[OOM_TIME_MAX];
+};
+
+struct oom_balloon_seen {
+	struct opt_u64 inflated_total_kb, inflated_free_kb; /* "Balloon InflatedTotal:" line */
+	struct opt_u64 node_balloon_kb;                      /* sum of the 6.15+ per-node Balloon: */
+	bool oom_notify_frame;                               /* virtballoon_oom_notify in the trace */
+	char driver[16];                                     /* virtio_balloon, hv_balloon, vmw_balloon, xen */
+	struct oom_evidence evidence[OOM_MAX_EVIDENCE];
+	unsigned nevidence;
+};
+
+struct oom_event {
+	unsigned file_index;
+	char time_text[OOM_TIME_MAX];
+	bool has_uptime;
+	double uptime_s;
+
+	enum oom_kind kind;
+	char constraint[32];
+	bool fragment; /* started without the "invoked oom-killer" line */
+
+	struct oom_invoker inv;
+	struct oom_victim vic;
+	bool kill_seen, no_killable, panic;
+
+	enum oom_reaper_state reaper;
+	struct opt_u64 reaper_anon_kb, reaper_file_kb, reaper_shmem_kb;
+
+	/* memory picture */
+	struct opt_u64 free_pages;                /* Mem-Info free: */
+	struct opt_u64 ram_pages, reserved_pages, highmem_pages;
+	struct opt_u64 swap_free_kb, swap_total_kb;
+	struct oom_zone zones[OOM_MAX_ZONES];
+	unsigned nzones;
+
+	/* memcg */
+	char memcg[128];
+	char task_memcg[128];
+	struct opt_u64 memcg_usage_kb, memcg_limit_kb, memcg_failcnt;
+	bool memcg_hint; /* memcg evidence without the constraint line */
+
+	struct oom_balloon_seen balloon;
+
+	struct oom_task top[OOM_TOP_TASKS];
+	unsigned ntop;
+	uint64_t ntasks;
+	struct opt_u64 tasks_rss_pages;
+
+	unsigned truncated_lines;
+};
+
+/* The parser: feeds on normalised messages, keeps the events. */
+struct oom_parser;
+
+struct oom_parser *oom_parser_new(void);
+void oom_parser_free(struct oom_parser *p);
+/* Starts a new input (resets per-file state; events stay). */
+void oom_parser_begin_file(struct oom_parser *p, unsigned file_index);
+/* One physical line (without its newline); offset is where it starts in the
+ * current input. Returns true when the parser wants the next line too
+ * (inside an event), false when it can wait for the next key line. */
+bool oom_parser_line(struct oom_parser *p, const char *line, size_t len, uint64_t offset, bool truncated);
+/* Ends the current input (flushes a pending joined line). */
+void oom_parser_end_file(struct oom_parser *p);
+/* Merges fragments of one event split by out-of-order pasting; call once
+ * after the last file. */
+void oom_parser_finish(struct oom_parser *p);
+
+struct oom_event *oom_parser_events(struct oom_parser *p, size_t *n);
+uint64_t oom_parser_dropped(const struct oom_parser *p);
+uint64_t oom_parser_truncated(const struct oom_parser *p);
+
+#endif

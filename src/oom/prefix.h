@@ -1,0 +1,31 @@
+/* The prefix normaliser: whatever tool wrote a kernel log line (dmesg, dmesg -T,
+ * dmesg -x, journalctl in its short formats, syslog/kern.log, /dev/kmsg
+ * records, a serial console), it becomes (time, message). */
+#ifndef VBTOOL_OOM_PREFIX_H
+#define VBTOOL_OOM_PREFIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define OOM_TIME_MAX 48
+
+struct oom_line {
+	const char *msg; /* points into the cleaned line */
+	size_t len;
+	bool prefixed;  /* some known prefix was found */
+	bool foreign;   /* a journal/syslog line from something other than the kernel */
+	bool kmsg;      /* a /dev/kmsg record */
+	bool kmsg_dict; /* a /dev/kmsg " KEY=value" dictionary line */
+	bool has_uptime;
+	double uptime_s;
+	char time_text[OOM_TIME_MAX]; /* the time as printed, "" when none */
+};
+
+/* Removes CR, ANSI escape sequences and NUL bytes from src into dst (at most
+ * cap-1 bytes, NUL-terminated); returns the new length. */
+size_t oom_clean_line(const char *src, size_t len, char *dst, size_t cap);
+
+/* Splits a cleaned line into its prefix and message. */
+void oom_normalise(const char *line, size_t len, struct oom_line *out);
+
+#endif

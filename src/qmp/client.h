@@ -1,0 +1,59 @@
+/* A small QMP client: greeting check, qmp_capabilities, one command at a time
+ * matched to its reply by id, events queued while waiting, a deadline on
+ * every call, a bound on message size. Over a socket (unix or TCP) or over
+ * virsh qemu-monitor-command (no events there). */
+#ifndef VBTOOL_QMP_CLIENT_H
+#define VBTOOL_QMP_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#define QMP_DEFAULT_TIMEOUT_S 3.0
+#define QMP_MAX_QUEUED_EVENTS 1024
+
+struct qmp_client;
+
+struct qmp_options {
+	double timeout_s;   /* per call; 0 = QMP_DEFAULT_TIMEOUT_S */
+	size_t max_message; /* 0 = QMP_DEFAULT_MAX_MESSAGE */
+};
+
+/* What went wrong with a call. class is QMP's error class ("GenericError",
+ * "CommandNotFound", "DeviceNotActive", ...) when QEMU answered with an error,
+ * NULL when the failure was in the transport or the protocol. */
+struct qmp_error {
+	char *class;
+	char *message;
+	const char *hint; /* static, or NULL */
+};
+void qmp_error_clear(struct qmp_error *e);
+
+/* Connects, checks the greeting and negotiates capabilities. NULL on
+ * failure, with *e filled. */
+struct qmp_client *qmp_connect(const char *addr, const struct qmp_options *opt, struct qmp_error *e);
+struct qmp_client *qmp_connect_virsh(const char *domain, const struct qmp_options *opt,
+				     struct qmp_error *e);
+void qmp_close(struct qmp_client *c);
+
+/* "7.2.22" from the greeting, or NULL (virsh). */
+const char *qmp_qemu_version(const struct qmp_client *c);
+bool qmp_has_events(const struct qmp_client *c);
+
+/* Runs one command. args is consumed (may be NULL). On success returns 0 and
+ * *ret holds a new reference to the "return" value (caller puts it). On
+ * failure returns -1 with *e filled; after a transport or protocol failure
+ * the client is dead and every later call fails at once. */
+int qmp_execute(struct qmp_client *c, const char *command, struct json_object *args,
+		struct json_object **ret, struct qmp_error *e);
+bool qmp_is_dead(const struct qmp_client *c);
+
+/* Takes the oldest queued event, or waits until the deadline for one.
+ * Returns 1 with *event (caller puts it), 0 on timeout, -1 on failure. */
+int qmp_next_event(struct qmp_client *c, long long deadline, struct json_object **event,
+		   struct qmp_error *e);
+/* Events dropped because the queue was full. */
+unsigned long qmp_dropped_events(const struct qmp_client *c);
+
+#endif

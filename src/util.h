@@ -1,0 +1,40 @@
+/* Small helpers shared by every part of vbtool: allocation that cannot
+ * return NULL, error messages in the one house style, a growable string. */
+#ifndef VBTOOL_UTIL_H
+#define VBTOOL_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grows an array of elem-sized items to hold at least need items. */
+void *xgrow(void *p, size_t *cap, size_t need, size_t elem);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "vbtool: <what>: <why>" on stderr. */
+void vb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same, then "vbtool: hint: <hint>". */
+void vb_err_hint(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A growable, always NUL-terminated byte string. */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+void sb_init(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+void sb_add(struct strbuf *sb, const char *s, size_t n);
+void sb_adds(struct strbuf *sb, const char *s);
+void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *sb_detach(struct strbuf *sb);
+
+#endif

@@ -1,0 +1,113 @@
+/* vbtool: main, global options and the subcommand table. */
+#include "commands.h"
+#include "sysroot.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "status", cmd_status, "is there a balloon, what did it negotiate, how much does the host hold" },
+	{ "top", cmd_top, "the same, live" },
+	{ "explain-oom", cmd_explain_oom, "explain each OOM kill in a kernel log, and the balloon's part" },
+	{ "collect", cmd_collect, "capture what vbtool reads into a tarball for --sysroot" },
+	{ "target", cmd_target, "host side: ask a VM's balloon for a new size over QMP" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: vbtool [--sysroot DIR] COMMAND [options]\n"
+		     "       vbtool help COMMAND | COMMAND --help\n\n"
+		     "Is a memory balloon to blame for what this VM's memory does?\n\nCommands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\nGlobal options:\n"
+		     "  --sysroot DIR  read DIR/sys and DIR/proc (a captured tree) instead of this machine\n"
+		     "  -h, --help     this help\n"
+		     "  -V, --version  print the version\n\n"
+		     "Exit status: 0 ok, 1 failure, 2 usage error, 3 nothing found (no balloon,\n"
+		     "no OOM event). See vbtool(8).\n");
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "vbtool: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nvbtool: hint: try 'vbtool %s%s--help'\n", cmd ? cmd : "", cmd ? " " : "");
+	return VB_EXIT_USAGE;
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "sysroot", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	/* '+' stops at the command name: what follows belongs to the command. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			sysroot_set(optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return VB_EXIT_OK;
+		case 'V':
+			printf("vbtool %s\n", PACKAGE_VERSION);
+			return VB_EXIT_OK;
+		case ':':
+			return usage_error(NULL, "option '%s' needs an argument", argv[optind - 1]);
+		default:
+			return usage_error(NULL, "unrecognized option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return VB_EXIT_USAGE;
+	}
+	const char *name = argv[optind];
+	if (strcmp(name, "help") == 0) {
+		if (optind + 1 >= argc) {
+			usage(stdout);
+			return VB_EXIT_OK;
+		}
+		const struct command *cmd = find_command(argv[optind + 1]);
+		if (!cmd)
+			return usage_error(NULL, "unknown command '%s'", argv[optind + 1]);
+		char *help_argv[] = { (char *)cmd->name, (char *)"--help", NULL };
+		optind = 0;
+		return cmd->run(2, help_argv);
+	}
+	const struct command *cmd = find_command(name);
+	if (!cmd)
+		return usage_error(NULL, "unknown command '%s'", name);
+	int sub_argc = argc - optind;
+	char **sub_argv = argv + optind;
+	optind = 0; /* reset getopt for the command's own parsing */
+	opterr = 0;
+	return cmd->run(sub_argc, sub_argv);
+}

@@ -1,0 +1,270 @@
+#include "virtio.h"
+#include "sysroot.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libudev.h>
+
+#define VIRTIO_BUS_DIR "/sys/bus/virtio/devices"
+
+void virtio_device_free(struct virtio_device *d)
+{
+	free(d->name);
+	free(d->syspath);
+	free(d->transport);
+	free(d->address);
+	free(d->driver);
+	free(d->features_error);
+	memset(d, 0, sizeof(*d));
+}
+
+static bool is_pci_address(const char *s)
+{
+	/* dddd:bb:dd.f */
+	unsigned a, b, c, f;
+	char tail;
+	return strlen(s) == 12 && sscanf(s, "%4x:%2x:%2x.%1x%c", &a, &b, &c, &f, &tail) == 4;
+}
+
+void virtio_transport_from_path(const char *syspath, char **transport, char **address)
+{
+	*transport = NULL;
+	*address = NULL;
+	if (!syspath)
+		goto unknown;
+	const char *last = strrchr(syspath, '/');
+	if (!last || last == syspath)
+		goto unknown;
+	const char *prev = last;
+	while (prev > syspath && prev[-1] != '/')
+		prev--;
+	char *parent = xstrndup(prev, (size_t)(last - prev));
+	if (is_pci_address(parent)) {
+		*transport = xstrdup("pci");
+		*address = parent;
+		return;
+	}
+	if (strstr(parent, "virtio_mmio") || strstr(parent, "virtio-mmio") || strncmp(parent, "LNRO0005", 8) == 0 ||
+	    strstr(syspath, "virtio-mmio")) {
+		*transport = xstrdup("virtio-mmio");
+		*address = parent;
+		return;
+	}
+	if (strstr(syspath, "/css0/")) {
+		*transport = xstrdup("ccw");
+		*address = parent;
+		return;
+	}
+	free(parent);
+unknown:
+	*transport = xstrdup("unknown");
+}
+
+/* Reads a "0x%0Nx\n" attribute. */
+static struct opt_u64 read_hex_attr(struct balloon_report *r, const char *dir, const char *attr)
+{
+	char *path = xasprintf("%s/%s", dir, attr);
+	struct file_data fd;
+	struct opt_u64 v = OPT_U64_UNKNOWN;
+	int e = sysroot_read(path, SYSFS_ATTR_MAX, &fd);
+	if (e < 0) {
+		report_add_problem(r, path, NULL, "%s", sysroot_strerror(e));
+	} else if (mem_has_nul(fd.data, fd.len) || !parse_u64(fd.data, fd.len, 16, &v.v)) {
+		report_add_problem(r, path, NULL, "not a hexadecimal number");
+	} else {
+		v.known = true;
+	}
+	if (e == 0)
+		file_data_free(&fd);
+	free(path);
+	return v;
+}
+
+void virtio_read_device(struct balloon_report *r, const char *name, const char *syspath, struct virtio_device *d)
+{
+	char *dir = xasprintf(VIRTIO_BUS_DIR "/%s", name);
+	d->name = xstrdup(name);
+	d->syspath = syspath ? xstrdup(syspath) : NULL;
+	virtio_transport_from_path(d->syspath, &d->transport, &d->address);
+	d->device_id = read_hex_attr(r, dir, "device");
+	d->vendor_id = read_hex_attr(r, dir, "vendor");
+	d->status = read_hex_attr(r, dir, "status");
+
+	char *link = xasprintf("%s/driver", dir);
+	int e = sysroot_link_basename(link, &d->driver);
+	if (e < 0 && e != -ENOENT)
+		report_add_problem(r, link, NULL, "%s", sysroot_strerror(e));
+	free(link);
+
+	char *fpath = xasprintf("%s/features", dir);
+	struct file_data fd;
+	e = sysroot_read(fpath, SYSFS_ATTR_MAX, &fd);
+	if (e < 0) {
+		d->features_error = xstrdup(sysroot_strerror(e));
+		report_add_problem(r, fpath, NULL, "%s", d->features_error);
+	} else {
+		const char *why = NULL;
+		if (mem_has_nul(fd.data, fd.len))
+			why = "holds NUL bytes";
+		else
+			features_parse(fd.data, fd.len, &d->features, &why);
+		if (!d->features.valid) {
+			d->features_error = xstrdup(why);
+			report_add_problem(r, fpath, NULL, "features string rejected: %s", why);
+		}
+		file_data_free(&fd);
+	}
+	free(fpath);
+	free(dir);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	/* virtio2 before virtio10 */
+	size_t lx = strlen(x), ly = strlen(y);
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return strcmp(x, y);
+}
+
+struct name_list {
+	char **names;
+	char **paths;
+	size_t n, cap, pcap;
+};
+
+static void name_list_add(struct name_list *l, const char *name, const char *path)
+{
+	l->names = xgrow(l->names, &l->cap, l->n + 1, sizeof(char *));
+	l->paths = xgrow(l->paths, &l->pcap, l->n + 1, sizeof(char *));
+	l->names[l->n] = xstrdup(name);
+	l->paths[l->n] = path ? xstrdup(path) : NULL;
+	l->n++;
+}
+
+static void name_list_free(struct name_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->names[i]);
+		free(l->paths[i]);
+	}
+	free(l->names);
+	free(l->paths);
+}
+
+/* Resolves "../../../devices/x/virtio0" seen from /sys/bus/virtio/devices. */
+static char *resolve_bus_link(const char *target)
+{
+	if (target[0] == '/')
+		return xstrdup(target);
+	char *base = xstrdup(VIRTIO_BUS_DIR);
+	const char *t = target;
+	while (strncmp(t, "../", 3) == 0) {
+		char *slash = strrchr(base, '/');
+		if (slash && slash != base)
+			*slash = '\0';
+		t += 3;
+	}
+	char *full = xasprintf("%s/%s", base, t);
+	free(base);
+	return full;
+}
+
+static enum src_status scan_sysroot(struct balloon_report *r, struct name_list *l)
+{
+	DIR *dir = sysroot_opendir(VIRTIO_BUS_DIR);
+	if (!dir) {
+		if (errno == ENOENT)
+			return SRC_ABSENT;
+		report_add_problem(r, VIRTIO_BUS_DIR, NULL, "%s", strerror(errno));
+		return SRC_ERROR;
+	}
+	struct dirent *de;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *link = xasprintf(VIRTIO_BUS_DIR "/%s", de->d_name);
+		char *target = NULL;
+		char *path = NULL;
+		if (sysroot_readlink(link, &target) == 0)
+			path = resolve_bus_link(target);
+		name_list_add(l, de->d_name, path);
+		free(target);
+		free(path);
+		free(link);
+	}
+	closedir(dir);
+	return SRC_OK;
+}
+
+static enum src_status scan_udev(struct balloon_report *r, struct name_list *l)
+{
+	struct udev *udev = udev_new();
+	if (!udev) {
+		report_add_problem(r, "libudev", NULL, "udev_new failed");
+		return SRC_ERROR;
+	}
+	struct udev_enumerate *en = udev_enumerate_new(udev);
+	enum src_status st = SRC_OK;
+	if (!en || udev_enumerate_add_match_subsystem(en, "virtio") < 0 || udev_enumerate_scan_devices(en) < 0) {
+		report_add_problem(r, "libudev", NULL, "cannot enumerate the virtio subsystem");
+		st = SRC_ERROR;
+	} else {
+		struct udev_list_entry *e;
+		udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en))
+		{
+			const char *syspath = udev_list_entry_get_name(e);
+			const char *slash = strrchr(syspath, '/');
+			if (slash && slash[1])
+				name_list_add(l, slash + 1, syspath);
+		}
+	}
+	udev_enumerate_unref(en);
+	udev_unref(udev);
+	return st;
+}
+
+void virtio_scan(struct balloon_report *r)
+{
+	struct name_list l = { 0 };
+	r->device_scan = sysroot_is_live() ? scan_udev(r, &l) : scan_sysroot(r, &l);
+	/* Sort by name, keeping each path with its name. */
+	for (size_t i = 1; i < l.n; i++) {
+		for (size_t j = i; j > 0 && cmp_names(&l.names[j - 1], &l.names[j]) > 0; j--) {
+			char *t = l.names[j];
+			l.names[j] = l.names[j - 1];
+			l.names[j - 1] = t;
+			t = l.paths[j];
+			l.paths[j] = l.paths[j - 1];
+			l.paths[j - 1] = t;
+		}
+	}
+	size_t capd = 0, capr = 0;
+	for (size_t i = 0; i < l.n; i++) {
+		/* Only balloons and memory devices are read in full: problems with
+		 * a disk's attributes are none of this report's business. */
+		char *dir = xasprintf(VIRTIO_BUS_DIR "/%s", l.names[i]);
+		struct opt_u64 id = read_hex_attr(r, dir, "device");
+		free(dir);
+		if (!id.known || (id.v != VIRTIO_ID_BALLOON && id.v != VIRTIO_ID_MEM))
+			continue;
+		struct virtio_device d = { 0 };
+		virtio_read_device(r, l.names[i], l.paths[i], &d);
+		if (d.device_id.known && d.device_id.v == VIRTIO_ID_BALLOON) {
+			r->devices = xgrow(r->devices, &capd, r->ndevices + 1, sizeof(d));
+			r->devices[r->ndevices++] = d;
+		} else if (d.device_id.known && d.device_id.v == VIRTIO_ID_MEM) {
+			r->related = xgrow(r->related, &capr, r->nrelated + 1, sizeof(d));
+			r->related[r->nrelated++] = d;
+		} else {
+			virtio_device_free(&d);
+		}
+	}
+	name_list_free(&l);
+}

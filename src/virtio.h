@@ -1,0 +1,17 @@
+/* Finding virtio devices: libudev on a live system, a walk of
+ * DIR/sys/bus/virtio/devices under --sysroot. */
+#ifndef VBTOOL_VIRTIO_H
+#define VBTOOL_VIRTIO_H
+
+#include "report.h"
+
+/* Fills r->devices (balloons) and r->related (virtio-mem). */
+void virtio_scan(struct balloon_report *r);
+/* Reads one device's attributes from its /sys/bus/virtio/devices/NAME path. */
+void virtio_read_device(struct balloon_report *r, const char *name, const char *syspath,
+			struct virtio_device *d);
+void virtio_device_free(struct virtio_device *d);
+/* Derives the transport and address from the device's sysfs path. */
+void virtio_transport_from_path(const char *syspath, char **transport, char **address);
+
+#endif

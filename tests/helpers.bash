@@ -1,0 +1,15 @@
+# Shared by every bats file: bats-support/bats-assert from Debian, and where
+# the binary and the source tree are (set by make check; sensible defaults
+# for running a .bats file by hand from the build directory).
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+: "${TOP_SRCDIR:=$(cd "$(dirname "$BATS_TEST_FILENAME")/.." && pwd)}"
+: "${TOP_BUILDDIR:=$PWD}"
+: "${VBTOOL:=$TOP_BUILDDIR/vbtool}"
+export TOP_SRCDIR TOP_BUILDDIR VBTOOL
+DATA="$TOP_SRCDIR/tests/data"
+EXAMPLES="$TOP_SRCDIR/examples"
+
+# jq is used to check JSON; a missing jq is a setup error, not a skip.
+jqr() { jq -r "$@"; }

@@ -1,0 +1,140 @@
+#!/bin/bash
+# Build the guest for the VM tests into OUT:
+#   OUT/vmlinuz           the kernel (a symlink to /boot/vmlinuz-<release>)
+#   OUT/initramfs.cpio.gz busybox, the virtio modules, vbtool_balloon.ko,
+#                         vbtool with its libraries, memhog, /init
+#   OUT/kmod/             the module, built against the matching headers
+#   OUT/release           the kernel release
+# The kernel is the newest one with a /boot/vmlinuz, modules and a build dir
+# (or $VM_KERNEL_RELEASE, or the one $KDIR was made for when it qualifies).
+# Environment: TOP_SRCDIR, VBTOOL (optional), KDIR (optional), CC.
+# Exit status 3: no usable kernel/busybox here (tests skip with the message).
+set -euo pipefail
+
+OUT=${1:?usage: mkguest.sh OUTDIR}
+TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+VM_SRC=$TOP_SRCDIR/tests/vm
+CC=${CC:-cc}
+
+die() { echo "mkguest: $*" >&2; exit 1; }
+missing() { echo "mkguest: $*" >&2; exit 3; }
+
+usable_release() {
+	local r=$1
+	[ -r "/boot/vmlinuz-$r" ] && [ -d "/lib/modules/$r/kernel" ] && [ -f "/lib/modules/$r/build/Makefile" ]
+}
+
+find_release() {
+	local r
+	if [ -n "${VM_KERNEL_RELEASE:-}" ]; then
+		usable_release "$VM_KERNEL_RELEASE" || missing "VM_KERNEL_RELEASE=$VM_KERNEL_RELEASE: need /boot/vmlinuz-$VM_KERNEL_RELEASE, /lib/modules/$VM_KERNEL_RELEASE/kernel and its build dir"
+		echo "$VM_KERNEL_RELEASE"
+		return
+	fi
+	if [ -n "${KDIR:-}" ] && [ -r "$KDIR/include/config/kernel.release" ]; then
+		r=$(cat "$KDIR/include/config/kernel.release")
+		if usable_release "$r"; then
+			echo "$r"
+			return
+		fi
+	fi
+	for r in $(ls /lib/modules 2>/dev/null | sort -rV); do
+		if usable_release "$r"; then
+			echo "$r"
+			return
+		fi
+	done
+	missing "no kernel with /boot/vmlinuz-R, /lib/modules/R and its headers (install linux-image-amd64 linux-headers-amd64)"
+}
+
+BUSYBOX=$(command -v busybox || true)
+[ -n "$BUSYBOX" ] || missing "busybox not found (install busybox-static)"
+file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' || ldd "$BUSYBOX" 2>&1 | grep -q 'not a dynamic' ||
+	missing "$BUSYBOX is not static (install busybox-static)"
+
+RELEASE=$(find_release)
+MODDIR=/lib/modules/$RELEASE
+
+have_vbtool=false
+if [ -n "${VBTOOL:-}" ] && [ -x "$VBTOOL" ]; then
+	have_vbtool=true
+fi
+
+mkdir -p "$OUT"
+STAMP=$OUT/initramfs.cpio.gz
+inputs=("$0" "$VM_SRC/init" "$VM_SRC/memhog.c" "$TOP_SRCDIR/kmod/vbtool_balloon.c" "$TOP_SRCDIR/kmod/Kbuild")
+$have_vbtool && inputs+=("$VBTOOL")
+if [ -f "$STAMP" ] && [ "$(cat "$OUT/release" 2>/dev/null)" = "$RELEASE" ] &&
+	[ "$(cat "$OUT/have-vbtool" 2>/dev/null)" = "$have_vbtool" ] &&
+	[ -z "$(find "${inputs[@]}" -newer "$STAMP" 2>/dev/null)" ]; then
+	exit 0
+fi
+
+# The module, built out of the source tree.
+rm -rf "$OUT/kmod"
+mkdir -p "$OUT/kmod"
+cp "$TOP_SRCDIR/kmod/Kbuild" "$TOP_SRCDIR/kmod/Makefile" "$TOP_SRCDIR/kmod/vbtool_balloon.c" "$OUT/kmod/"
+make -s -C "$OUT/kmod" KDIR="$MODDIR/build" > "$OUT/kmod/build.log" 2>&1 ||
+	{ cat "$OUT/kmod/build.log" >&2; die "building the module against $MODDIR/build failed"; }
+
+ROOT=$OUT/root
+rm -rf "$ROOT"
+mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,lib/modules}
+
+cp "$BUSYBOX" "$ROOT/bin/busybox"
+for applet in $("$BUSYBOX" --list); do
+	[ -e "$ROOT/bin/$applet" ] || ln -s busybox "$ROOT/bin/$applet"
+done
+cp "$VM_SRC/init" "$ROOT/init"
+chmod 755 "$ROOT/init"
+
+# Kernel modules in dependency order (modules.dep), skipping built-ins.
+declare -A seen=()
+: > "$ROOT/modules.load"
+add_module() {
+	local name=$1 line path dep
+	[ -z "${seen[$name]:-}" ] || return 0
+	seen[$name]=1
+	if grep -q "/$name\.ko" "$MODDIR/modules.builtin" 2>/dev/null; then
+		return 0
+	fi
+	line=$(grep -E "(^|/)$name\.ko(\.[a-z]+)?:" "$MODDIR/modules.dep") || die "module $name not in $MODDIR/modules.dep"
+	path=${line%%:*}
+	for dep in ${line#*:}; do
+		dep=${dep##*/}
+		add_module "${dep%%.ko*}"
+	done
+	case $path in
+	*.ko) cp "$MODDIR/$path" "$ROOT/lib/modules/$name.ko" ;;
+	*.ko.xz) xz -dc "$MODDIR/$path" > "$ROOT/lib/modules/$name.ko" ;;
+	*.ko.zst) zstd -qdc "$MODDIR/$path" > "$ROOT/lib/modules/$name.ko" ;;
+	*.ko.gz) gzip -dc "$MODDIR/$path" > "$ROOT/lib/modules/$name.ko" ;;
+	*) die "unknown module file $path" ;;
+	esac
+	echo "$name.ko" >> "$ROOT/modules.load"
+}
+add_module virtio_pci
+add_module virtio_balloon
+cp "$OUT/kmod/vbtool_balloon.ko" "$ROOT/lib/modules/"
+echo "vbtool_balloon.ko" >> "$ROOT/modules.load"
+
+# Test helpers and vbtool with the shared libraries it needs.
+"$CC" -O2 -static -o "$ROOT/usr/bin/memhog" "$VM_SRC/memhog.c" || die "cannot build memhog (static libc: libc6-dev)"
+copy_with_libs() {
+	local bin=$1 dest=$2 lib
+	cp "$bin" "$ROOT$dest"
+	for lib in $(ldd "$bin" | grep -oE '/[^ ]+'); do
+		mkdir -p "$ROOT$(dirname "$lib")"
+		cp -L "$lib" "$ROOT$lib"
+	done
+}
+if $have_vbtool; then
+	copy_with_libs "$VBTOOL" /usr/bin/vbtool
+fi
+
+(cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) > "$STAMP.tmp"
+mv "$STAMP.tmp" "$STAMP"
+ln -sf "/boot/vmlinuz-$RELEASE" "$OUT/vmlinuz"
+echo "$RELEASE" > "$OUT/release"
+echo "$have_vbtool" > "$OUT/have-vbtool"
+rm -rf "$ROOT"

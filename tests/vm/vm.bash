@@ -1,0 +1,140 @@
+# Shared by the guest test files: boot one QEMU/TCG guest per file (in
+# setup_file), run commands in it over ttyS1, drive QEMU over QMP.
+: "${TOP_SRCDIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+export TOP_SRCDIR
+load "$TOP_SRCDIR/tests/helpers"
+
+VM_SRC=$TOP_SRCDIR/tests/vm
+VMCTL="python3 $VM_SRC/vmctl.py"
+VM_RAM_MIB=512
+VM_GUEST_DIR=$TOP_BUILDDIR/tests/vm/guest
+
+# vm_boot NAME DEVICE_OPTIONS: build the guest (once per build tree) and boot
+# it with "-device virtio-balloon-pci,id=balloon0,DEVICE_OPTIONS".
+vm_boot() {
+	local name=$1 opts=$2 rc=0 i
+	[ -n "${QEMU_SYSTEM:-}" ] || QEMU_SYSTEM=$(command -v qemu-system-x86_64 || true)
+	[ -n "$QEMU_SYSTEM" ] || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
+	command -v python3 > /dev/null || skip "python3 not installed"
+	mkdir -p "$TOP_BUILDDIR/tests/vm"
+	flock "$TOP_BUILDDIR/tests/vm/guest.lock" "$VM_SRC/mkguest.sh" "$VM_GUEST_DIR" > "$BATS_FILE_TMPDIR/mkguest.log" 2>&1 || rc=$?
+	if [ "$rc" = 3 ]; then
+		skip "$(tail -n 1 "$BATS_FILE_TMPDIR/mkguest.log")"
+	elif [ "$rc" != 0 ]; then
+		cat "$BATS_FILE_TMPDIR/mkguest.log" >&2
+		return 1
+	fi
+	# Unix socket paths must be short: not under BATS_FILE_TMPDIR.
+	VM_DIR=$(mktemp -d /tmp/vbvm.XXXXXX)
+	VM_NAME=$name
+	VM_CONSOLE=$TOP_BUILDDIR/tests/vm/$name.console.log
+	export VM_DIR VM_NAME VM_CONSOLE QEMU_SYSTEM
+	: > "$VM_CONSOLE"
+	"$QEMU_SYSTEM" -accel tcg -m "$VM_RAM_MIB" -smp 1 \
+		-nodefaults -no-user-config -display none -no-reboot \
+		-kernel "$VM_GUEST_DIR/vmlinuz" -initrd "$VM_GUEST_DIR/initramfs.cpio.gz" \
+		-append "console=ttyS0 loglevel=5 panic=-1" \
+		-chardev "file,id=con,path=$VM_CONSOLE" -serial chardev:con \
+		-chardev "socket,id=ctl,path=$VM_DIR/ctl.sock,server=on,wait=off" -serial chardev:ctl \
+		-qmp "unix:$VM_DIR/qmp.sock,server=on,wait=off" \
+		-device "virtio-balloon-pci,id=balloon0${opts:+,$opts}" \
+		> "$VM_DIR/qemu.log" 2>&1 3>&- &
+	echo $! > "$VM_DIR/qemu.pid"
+	for i in $(seq 1200); do
+		grep -q '^vbtool-guest: ready' "$VM_CONSOLE" && return 0
+		if ! kill -0 "$(cat "$VM_DIR/qemu.pid")" 2> /dev/null; then
+			echo "QEMU exited during boot:" >&2
+			cat "$VM_DIR/qemu.log" "$VM_CONSOLE" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+	echo "guest did not boot within 120 s; console:" >&2
+	tail -n 30 "$VM_CONSOLE" >&2
+	return 1
+}
+
+vm_shutdown() {
+	[ -n "${VM_DIR:-}" ] && [ -f "$VM_DIR/qemu.pid" ] || return 0
+	local pid
+	pid=$(cat "$VM_DIR/qemu.pid")
+	$VMCTL qmp "$VM_DIR/qmp.sock" quit > /dev/null 2>&1 || true
+	for _ in $(seq 50); do
+		kill -0 "$pid" 2> /dev/null || break
+		sleep 0.1
+	done
+	kill "$pid" 2> /dev/null || true
+	rm -rf "$VM_DIR"
+}
+
+# guest [TIMEOUT] -- COMMAND: run COMMAND in the guest (use with bats' run).
+guest() {
+	local timeout=60
+	if [ "$1" != -- ]; then
+		timeout=$1
+		shift
+	fi
+	shift
+	$VMCTL run "$VM_DIR/ctl.sock" "$timeout" "$*"
+}
+
+# qmp COMMAND [ARGUMENTS_JSON] [--wait-event NAME [TIMEOUT]]: print "return".
+qmp() {
+	$VMCTL qmp "$VM_DIR/qmp.sock" "$@"
+}
+
+# QEMU's view: bytes of guest RAM left outside the balloon.
+balloon_actual_bytes() {
+	qmp query-balloon | jq -r .actual
+}
+
+# balloon_set MIB: ask for MIB of guest RAM and wait until QEMU's actual
+# (what the guest driver reports) gets there.
+balloon_set() {
+	local want=$(($1 * 1024 * 1024)) got=
+	qmp balloon "{\"value\": $want}" > /dev/null || return 1
+	for _ in $(seq 600); do
+		got=$(balloon_actual_bytes) || return 1
+		[ "$got" = "$want" ] && return 0
+		sleep 0.2
+	done
+	echo "balloon did not settle: wanted actual $want, QEMU reports $got" >&2
+	return 1
+}
+
+# The balloon size QEMU sees, in kB: RAM - actual.
+balloon_size_kb() {
+	local actual
+	actual=$(balloon_actual_bytes) || return 1
+	echo $(((VM_RAM_MIB * 1024 * 1024 - actual) / 1024))
+}
+
+# debugfs_value KEY: the number (or word) after "KEY: " in the module's file.
+debugfs_value() {
+	guest -- cat /sys/kernel/debug/virtio-balloon | sed -n "s/^$1: \([^ ]*\).*/\1/p"
+}
+
+# vbtool_or_skip: the guest has vbtool only when it was built; under make
+# check it always is, so a missing binary there is a failure.
+vbtool_or_skip() {
+	if [ -z "${VBTOOL:-}" ]; then
+		skip "VBTOOL not set: this test needs the vbtool binary in the guest"
+	fi
+	[ "$(cat "$VM_GUEST_DIR/have-vbtool")" = true ] || {
+		echo "vbtool ($VBTOOL) was not built, the guest has none" >&2
+		return 1
+	}
+}
+
+# QEMU's names of the features the guest accepted, one per line, sorted:
+# "VIRTIO_BALLOON_F_STATS_VQ: ..." -> "STATS_VQ".
+qemu_guest_features() {
+	qmp x-query-virtio-status '{"path": "/machine/peripheral/balloon0/virtio-backend"}' |
+		jq -r '.["guest-features"] | (.transports // []) + (.["dev-features"] // []) | .[]' |
+		sed -E 's/:.*//; s/^VIRTIO_(BALLOON_|RING_)?F_//' | sort
+}
+
+# Kernel messages that must never appear.
+kernel_trouble() {
+	grep -E 'Oops|BUG|WARNING|general protection fault' "$@"
+}
