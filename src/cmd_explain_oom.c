@@ -1,12 +1,169 @@
+/* vbtool explain-oom [FILE...]: explain each OOM kill in kernel logs, and
+ * the balloon's part in it. Sources (files, stdin, the live kernel log)
+ * -> scanner -> event parser -> facts and verdicts -> text or JSON. */
 #include "commands.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "klog.h"
+#include "oom/event.h"
+#include "oom/input.h"
+#include "oom/scan.h"
+#include "oom/verdict.h"
+#include "oom/view.h"
+#include "ui/views.h"
 #include "util.h"
 
-#include <string.h>
+static void help(void)
+{
+	printf("Usage: vbtool explain-oom [--json] [FILE...]\n\n"
+	       "Explain every OOM kill in kernel logs, and whether a memory balloon took\n"
+	       "the memory the guest needed. FILE may be plain, .gz, .xz or .zst; '-' is\n"
+	       "stdin. Without FILE, the live kernel log (/dev/kmsg) is read.\n"
+	       "Any prefix is understood: dmesg, dmesg -T/-x, journalctl, syslog,\n"
+	       "/dev/kmsg records, serial consoles, mail-wrapped pastes.\n\n"
+	       "Options:\n"
+	       "  --json      machine-readable output (see vbtool-explain-oom(8))\n"
+	       "  -h, --help  this help\n\n"
+	       "Verdicts: memcg-limit, constrained, balloon-held-memory, balloon-deflated,\n"
+	       "fragmentation, single-task, balloon-estimated, insufficient-evidence.\n\n"
+	       "Exit status: 0 events found, 3 no OOM event, 1 read error, 2 usage.\n");
+}
+
+struct klog_ctx {
+	struct oom_parser *p;
+	uint64_t off;
+	bool want;
+};
+
+static int klog_record(void *ctx, const char *rec, size_t len)
+{
+	struct klog_ctx *k = ctx;
+	if (k->want || oom_has_key(rec, len))
+		k->want = oom_parser_line(k->p, rec, len, k->off, false);
+	k->off += len + 1;
+	return 0;
+}
+
+static int read_live(struct oom_parser *p, struct oom_input_info *info)
+{
+	struct klog_ctx k = { .p = p };
+	info->name = klog_source();
+	info->format = "kmsg";
+	oom_parser_begin_file(p, 0);
+	int r = klog_foreach_record(klog_record, &k);
+	oom_parser_end_file(p);
+	if (r < 0) {
+		info->error = strerror(-r);
+		if (r == -EACCES || r == -EPERM)
+			vb_err_hint("run it as root, or set kernel.dmesg_restrict=0, or pass a saved log as FILE",
+				    "explain-oom: %s: %s", info->name, strerror(-r));
+		else
+			vb_err("explain-oom: %s: %s", info->name, strerror(-r));
+		return -1;
+	}
+	return 0;
+}
+
+static int read_file(struct oom_parser *p, unsigned idx, struct oom_input_info *info)
+{
+	struct oom_input *in;
+	int r = oom_input_open(info->name, &in);
+	if (r < 0) {
+		info->error = strerror(-r);
+		vb_err("explain-oom: %s: %s", info->name, strerror(-r));
+		return -1;
+	}
+	info->format = oom_input_format(in);
+	oom_parser_begin_file(p, idx);
+	r = oom_scan_input(in, p);
+	oom_parser_end_file(p);
+	oom_input_close(in);
+	if (r < 0) {
+		info->error = r == -EILSEQ ? "corrupt compressed data" : strerror(-r);
+		vb_err("explain-oom: %s: %s", info->name, info->error);
+		return -1;
+	}
+	return 0;
+}
 
 int cmd_explain_oom(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--help") == 0)
-		return VB_EXIT_OK;
-	vb_err("explain-oom: not implemented yet");
-	return VB_EXIT_FAILURE;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool json = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			help();
+			return VB_EXIT_OK;
+		default:
+			return usage_error("explain-oom", "unrecognized option '%s'", argv[optind - 1]);
+		}
+	}
+	int nfiles = argc - optind;
+	size_t ninputs = nfiles > 0 ? (size_t)nfiles : 1;
+	struct oom_input_info *inputs = xcalloc(ninputs, sizeof(*inputs));
+	struct oom_parser *p = oom_parser_new();
+	bool failed = false;
+	if (nfiles == 0) {
+		failed = read_live(p, &inputs[0]) < 0;
+	} else {
+		for (int i = 0; i < nfiles; i++) {
+			inputs[i].name = argv[optind + i];
+			if (read_file(p, (unsigned)i, &inputs[i]) < 0)
+				failed = true;
+		}
+	}
+	oom_parser_finish(p);
+
+	size_t nev;
+	struct oom_event *ev = oom_parser_events(p, &nev);
+	struct oom_facts *facts = xcalloc(nev ? nev : 1, sizeof(*facts));
+	struct oom_verdict *verdicts = xcalloc(nev ? nev : 1, sizeof(*verdicts));
+	for (size_t i = 0; i < nev; i++) {
+		oom_facts(&ev[i], &facts[i]);
+		oom_verdict(&ev[i], &facts[i], &verdicts[i]);
+	}
+	struct oom_report rep = {
+		.ev = ev,
+		.facts = facts,
+		.verdicts = verdicts,
+		.nev = nev,
+		.dropped = oom_parser_dropped(p),
+		.truncated = oom_parser_truncated(p),
+		.inputs = inputs,
+		.ninputs = ninputs,
+	};
+	bool write_ok;
+	if (json) {
+		struct json_object *o = oom_view_json(&rep);
+		write_ok = json_write(stdout, o);
+		json_object_put(o);
+	} else {
+		oom_view_text(stdout, &rep);
+		write_ok = !ferror(stdout);
+	}
+	if (fflush(stdout) != 0)
+		write_ok = false;
+	if (!write_ok)
+		vb_err("explain-oom: writing the report: %s", strerror(errno));
+	free(facts);
+	free(verdicts);
+	free(inputs);
+	oom_parser_free(p);
+	if (failed || !write_ok)
+		return VB_EXIT_FAILURE;
+	return nev ? VB_EXIT_OK : VB_EXIT_NO_BALLOON;
 }

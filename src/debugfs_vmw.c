@@ -57,7 +57,7 @@ int dbg_vmw_parse(const char *buf, size_t len, struct dbg_vmw *d)
 				any_counter_nonzero = true;
 			continue;
 		}
-		bool pages = strip_suffix(v, &vlen, " pages");
+		bool pages = strip_suffix(v, &vlen, " pages/sec") || strip_suffix(v, &vlen, " pages");
 		if (pages)
 			d->layout = VMW_LAYOUT_PRE_4_20;
 		if (span_eq(k, klen, "balloon capabilities")) {
@@ -88,7 +88,6 @@ int dbg_vmw_parse(const char *buf, size_t len, struct dbg_vmw *d)
 			else
 				bad++;
 		} else if (span_eq(k, klen, "rateSleepAlloc")) {
-			strip_suffix(v, &vlen, "/sec");
 			d->layout = VMW_LAYOUT_PRE_4_20;
 			if (parse_u64(v, vlen, 10, &x))
 				d->rate_alloc = opt_u64(x);

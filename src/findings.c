@@ -88,7 +88,8 @@ static char *no_stats_vq(const struct balloon_report *r)
 static char *debugfs_missing(const struct balloon_report *r)
 {
 	if (r->debugfs == SRC_NO_DEBUGFS)
-		return xstrdup(r->sysroot ? "debugfs was not captured: the drivers' own counters are missing"
+		return xstrdup(r->sysroot ? "debugfs was not mounted on the captured machine (or not captured): "
+					    "the drivers' own counters are missing"
 					  : "debugfs is not mounted: the drivers' own counters cannot be read");
 	return NULL;
 }

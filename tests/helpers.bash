@@ -10,6 +10,7 @@ load '/usr/lib/bats/bats-assert/load'
 export TOP_SRCDIR TOP_BUILDDIR VBTOOL
 DATA="$TOP_SRCDIR/tests/data"
 EXAMPLES="$TOP_SRCDIR/examples"
+export DATA EXAMPLES
 
 # jq is used to check JSON; a missing jq is a setup error, not a skip.
 jqr() { jq -r "$@"; }

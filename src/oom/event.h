@@ -100,8 +100,8 @@ struct oom_event {
 	unsigned nzones;
 
 	/* memcg */
-	char memcg[128];
-	char task_memcg[128];
+	char memcg[256];
+	char task_memcg[256];
 	struct opt_u64 memcg_usage_kb, memcg_limit_kb, memcg_failcnt;
 	bool memcg_hint; /* memcg evidence without the constraint line */
 

@@ -147,31 +147,36 @@ static int read_message(struct qmp_client *c, long long deadline, const char *wh
 			if (r == QMP_FRAME_ERROR) {
 				if (c->fr.msg_bytes >= c->max_message || strstr(why, "larger"))
 					set_error(e, "the monitor sent a message larger than vbtool accepts; is this a QMP socket?",
-						  "QMP message larger than %zu bytes while waiting for %s", c->max_message, what);
+						  "QMP message larger than %zu bytes (waiting for %s)", c->max_message, what);
 				else
 					set_error(e, "is this a QMP socket (not an HMP monitor or a serial console)?",
-						  "bad JSON from the monitor while waiting for %s: %s", what, why);
+						  "bad JSON from the monitor (waiting for %s): %s", what, why);
 				return fail_dead(c, e);
 			}
 			continue;
 		}
 		c->pos = c->len = 0;
-		ssize_t n = qmp_read_some(c->fd, c->buf, READ_CHUNK, deadline);
+		ssize_t n = -1;
+		errno = ETIMEDOUT;
+		/* Checked here too: a monitor that never stops talking must not
+		 * keep us past the deadline. */
+		if (qmp_ms_left(deadline) > 0)
+			n = qmp_read_some(c->fd, c->buf, READ_CHUNK, deadline);
 		if (n > 0) {
 			c->len = (size_t)n;
 			continue;
 		}
 		if (n == 0) {
-			set_error(e, NULL, "the monitor closed the connection%s while waiting for %s",
+			set_error(e, NULL, "the monitor closed the connection%s (waiting for %s)",
 				  qmp_framer_partial(&c->fr) ? " in the middle of a message" : "", what);
 		} else if (errno == ETIMEDOUT) {
 			c->timed_out = true;
 			if (c->events_seen)
-				set_error(e, NULL, "no %s within %g s (%lu events arrived meanwhile)", what,
-					  c->timeout_s, c->events_seen);
+				set_error(e, NULL, "no answer within %g s (waiting for %s; %lu events arrived meanwhile)",
+					  c->timeout_s, what, c->events_seen);
 			else
-				set_error(e, strcmp(what, "the QMP greeting") == 0 ? HINT_BUSY : NULL,
-					  "no %s within %g s", what, c->timeout_s);
+				set_error(e, c->next_id == 1 ? HINT_BUSY : NULL,
+					  "no answer within %g s (waiting for %s)", c->timeout_s, what);
 		} else {
 			set_error(e, NULL, "reading from the monitor: %s", strerror(errno));
 		}
@@ -235,7 +240,7 @@ static int execute_socket(struct qmp_client *c, const char *command, struct json
 			  errno == ETIMEDOUT ? "the monitor does not read" : strerror(errno));
 		return fail_dead(c, e);
 	}
-	char *what = xasprintf("a reply to %s", command);
+	char *what = xasprintf("the reply to %s", command);
 	for (;;) {
 		struct json_object *msg;
 		if (read_message(c, deadline, what, &msg, e) < 0) {
@@ -392,7 +397,7 @@ int qmp_next_event(struct qmp_client *c, long long deadline, struct json_object 
 		}
 		struct json_object *msg, *v;
 		c->timed_out = false;
-		if (read_message(c, deadline, "event", &msg, e) < 0) {
+		if (read_message(c, deadline, "an event", &msg, e) < 0) {
 			if (c->timed_out) {
 				/* Waiting for events and seeing none is not a failure. */
 				qmp_error_clear(e);

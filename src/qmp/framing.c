@@ -14,7 +14,8 @@ void qmp_framer_init(struct qmp_framer *f, size_t max_message)
 		fputs("vbtool: out of memory\n", stderr);
 		abort();
 	}
-	json_tokener_set_flags(f->tok, JSON_TOKENER_STRICT);
+	/* Strict JSON, but stop at the end of each message: the next follows. */
+	json_tokener_set_flags(f->tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS);
 	f->max_message = max_message ? max_message : QMP_DEFAULT_MAX_MESSAGE;
 }
 

@@ -7,7 +7,6 @@ load "$TOP_SRCDIR/tests/helpers"
 VM_SRC=$TOP_SRCDIR/tests/vm
 VMCTL="python3 $VM_SRC/vmctl.py"
 VM_RAM_MIB=512
-VM_GUEST_DIR=$TOP_BUILDDIR/tests/vm/guest
 
 # vm_boot NAME DEVICE_OPTIONS: build the guest (once per build tree) and boot
 # it with "-device virtio-balloon-pci,id=balloon0,DEVICE_OPTIONS".
@@ -17,7 +16,10 @@ vm_boot() {
 	[ -n "$QEMU_SYSTEM" ] || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
 	command -v python3 > /dev/null || skip "python3 not installed"
 	mkdir -p "$TOP_BUILDDIR/tests/vm"
-	flock "$TOP_BUILDDIR/tests/vm/guest.lock" "$VM_SRC/mkguest.sh" "$VM_GUEST_DIR" > "$BATS_FILE_TMPDIR/mkguest.log" 2>&1 || rc=$?
+	# Each file builds its own guest (a few seconds): nothing is left behind.
+	VM_GUEST_DIR=$BATS_FILE_TMPDIR/guest
+	export VM_GUEST_DIR
+	bash "$VM_SRC/mkguest.sh" "$VM_GUEST_DIR" > "$BATS_FILE_TMPDIR/mkguest.log" 2>&1 || rc=$?
 	if [ "$rc" = 3 ]; then
 		skip "$(tail -n 1 "$BATS_FILE_TMPDIR/mkguest.log")"
 	elif [ "$rc" != 0 ]; then
@@ -114,27 +116,63 @@ debugfs_value() {
 	guest -- cat /sys/kernel/debug/virtio-balloon | sed -n "s/^$1: \([^ ]*\).*/\1/p"
 }
 
-# vbtool_or_skip: the guest has vbtool only when it was built; under make
-# check it always is, so a missing binary there is a failure.
+# vbtool_or_skip: under make check vbtool is always built first; when a test
+# file is run by hand before it is, the vbtool tests skip.
 vbtool_or_skip() {
-	if [ -z "${VBTOOL:-}" ]; then
-		skip "VBTOOL not set: this test needs the vbtool binary in the guest"
-	fi
+	[ -x "${VBTOOL:-}" ] || skip "vbtool is not built ($VBTOOL): this test needs it in the guest"
 	[ "$(cat "$VM_GUEST_DIR/have-vbtool")" = true ] || {
-		echo "vbtool ($VBTOOL) was not built, the guest has none" >&2
+		echo "the guest was built without vbtool" >&2
 		return 1
 	}
 }
 
-# QEMU's names of the features the guest accepted, one per line, sorted:
-# "VIRTIO_BALLOON_F_STATS_VQ: ..." -> "STATS_VQ".
-qemu_guest_features() {
-	qmp x-query-virtio-status '{"path": "/machine/peripheral/balloon0/virtio-backend"}' |
-		jq -r '.["guest-features"] | (.transports // []) + (.["dev-features"] // []) | .[]' |
-		sed -E 's/:.*//; s/^VIRTIO_(BALLOON_|RING_)?F_//' | sort
+# Feature bit numbers by name (../shared reference: virtio_balloon.h,
+# virtio_config.h, virtio_ring.h).
+declare -gA FEATURE_BIT=(
+	[MUST_TELL_HOST]=0 [STATS_VQ]=1 [DEFLATE_ON_OOM]=2 [FREE_PAGE_HINT]=3
+	[PAGE_POISON]=4 [REPORTING]=5 [NOTIFY_ON_EMPTY]=24 [ANY_LAYOUT]=27
+	[RING_INDIRECT_DESC]=28 [RING_EVENT_IDX]=29 [VERSION_1]=32
+	[ACCESS_PLATFORM]=33 [RING_PACKED]=34 [IN_ORDER]=35 [ORDER_PLATFORM]=36
+	[SR_IOV]=37 [NOTIFICATION_DATA]=38 [NOTIF_CONFIG_DATA]=39 [RING_RESET]=40
+	[ADMIN_VQ]=41
+)
+
+# names_to_bits: names on stdin, sorted bit numbers out; unknown names fail.
+names_to_bits() {
+	local n
+	while read -r n; do
+		[ -n "$n" ] || continue
+		[ -n "${FEATURE_BIT[$n]:-}" ] || { echo "unknown feature name '$n'" >&2; return 1; }
+		echo "${FEATURE_BIT[$n]}"
+	done | sort -n
+}
+
+# The feature bits QEMU says the guest accepted, sorted: its names
+# ("VIRTIO_RING_F_EVENT_IDX: ...") and the bits it has no name for.
+qemu_guest_feature_bits() {
+	local status names unknown bit
+	status=$(qmp x-query-virtio-status '{"path": "/machine/peripheral/balloon0/virtio-backend"}') || return 1
+	names=$(jq -r '.["guest-features"] | (.transports // []) + (.["dev-features"] // []) | .[]' <<< "$status" |
+		sed -E 's/:.*//; s/^VIRTIO_RING_F_/RING_/; s/^VIRTIO_(BALLOON_)?F_//; s/^IOMMU_PLATFORM$/ACCESS_PLATFORM/')
+	unknown=$(jq -r '.["guest-features"]["unknown-dev-features"] // 0' <<< "$status")
+	{
+		names_to_bits <<< "$names" || return 1
+		for bit in $(seq 0 63); do
+			(((unknown >> bit) & 1)) && echo "$bit"
+		done
+	} | sort -n
+}
+
+# The bits set in a sysfs features string ("0100...").
+sysfs_feature_bits() {
+	local s=$1 i
+	for ((i = 0; i < ${#s}; i++)); do
+		[ "${s:i:1}" = 1 ] && echo "$i"
+	done
+	return 0
 }
 
 # Kernel messages that must never appear.
 kernel_trouble() {
-	grep -E 'Oops|BUG|WARNING|general protection fault' "$@"
+	grep -E '\b(Oops|BUG|WARNING)\b|general protection fault' "$@"
 }

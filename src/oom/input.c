@@ -1,0 +1,223 @@
+/* Plain reads go straight into the caller's buffer; compressed data is
+ * decoded through a fixed input buffer, so memory stays bounded. */
+#include "oom/input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <lzma.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "util.h"
+
+#define IN_BUF (256 * 1024)
+
+enum fmt { FMT_PLAIN, FMT_GZIP, FMT_XZ, FMT_ZSTD };
+
+struct oom_input {
+	int fd;
+	bool own_fd;
+	enum fmt fmt;
+	unsigned char *ibuf; /* compressed input, or the peeked bytes */
+	size_t ipos, ilen;
+	bool in_eof, done;
+	z_stream z;
+	lzma_stream x;
+	ZSTD_DStream *zs;
+};
+
+static ssize_t read_fd(int fd, void *buf, size_t len)
+{
+	for (;;) {
+		ssize_t r = read(fd, buf, len);
+		if (r >= 0)
+			return r;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+/* Refills ibuf when empty; false at the end of the file. */
+static int refill(struct oom_input *in)
+{
+	if (in->ipos < in->ilen)
+		return 1;
+	if (in->in_eof)
+		return 0;
+	ssize_t r = read_fd(in->fd, in->ibuf, IN_BUF);
+	if (r < 0)
+		return (int)r;
+	in->ipos = 0;
+	in->ilen = (size_t)r;
+	if (r == 0)
+		in->in_eof = true;
+	return r > 0;
+}
+
+int oom_input_open(const char *path, struct oom_input **out)
+{
+	struct oom_input *in = xcalloc(1, sizeof(*in));
+	if (strcmp(path, "-") == 0) {
+		in->fd = STDIN_FILENO;
+	} else {
+		in->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (in->fd < 0) {
+			int e = errno;
+			free(in);
+			return -e;
+		}
+		in->own_fd = true;
+	}
+	in->ibuf = xmalloc(IN_BUF);
+	/* peek enough for the magic bytes */
+	while (in->ilen < 6 && !in->in_eof) {
+		ssize_t r = read_fd(in->fd, in->ibuf + in->ilen, IN_BUF - in->ilen);
+		if (r < 0) {
+			oom_input_close(in);
+			return (int)r;
+		}
+		if (r == 0)
+			in->in_eof = true;
+		in->ilen += (size_t)r;
+	}
+	const unsigned char *m = in->ibuf;
+	if (in->ilen >= 2 && m[0] == 0x1f && m[1] == 0x8b) {
+		in->fmt = FMT_GZIP;
+		if (inflateInit2(&in->z, 15 + 16) != Z_OK)
+			goto nomem;
+	} else if (in->ilen >= 6 && memcmp(m, "\xfd" "7zXZ\0", 6) == 0) {
+		in->fmt = FMT_XZ;
+		lzma_stream init = LZMA_STREAM_INIT;
+		in->x = init;
+		if (lzma_stream_decoder(&in->x, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+			goto nomem;
+	} else if (in->ilen >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd) {
+		in->fmt = FMT_ZSTD;
+		in->zs = ZSTD_createDStream();
+		if (!in->zs)
+			goto nomem;
+		ZSTD_initDStream(in->zs);
+	}
+	*out = in;
+	return 0;
+nomem:
+	oom_input_close(in);
+	return -ENOMEM;
+}
+
+static ssize_t read_gzip(struct oom_input *in, char *buf, size_t len)
+{
+	in->z.next_out = (Bytef *)buf;
+	uInt want = (uInt)(len > UINT32_MAX ? UINT32_MAX : len);
+	in->z.avail_out = want;
+	while (in->z.avail_out == want) {
+		int r = refill(in);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			return in->z.avail_in ? -EILSEQ : 0;
+		in->z.next_in = in->ibuf + in->ipos;
+		in->z.avail_in = (uInt)(in->ilen - in->ipos);
+		int zr = inflate(&in->z, Z_NO_FLUSH);
+		in->ipos = in->ilen - in->z.avail_in;
+		if (zr == Z_STREAM_END) {
+			if (inflateReset(&in->z) != Z_OK) /* concatenated members */
+				return -EILSEQ;
+		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			return -EILSEQ;
+		}
+	}
+	return (ssize_t)(want - in->z.avail_out);
+}
+
+static ssize_t read_xz(struct oom_input *in, char *buf, size_t len)
+{
+	in->x.next_out = (uint8_t *)buf;
+	in->x.avail_out = len;
+	while (in->x.avail_out == len && !in->done) {
+		int r = refill(in);
+		if (r < 0)
+			return r;
+		in->x.next_in = in->ibuf + in->ipos;
+		in->x.avail_in = in->ilen - in->ipos;
+		lzma_ret lr = lzma_code(&in->x, r == 0 ? LZMA_FINISH : LZMA_RUN);
+		in->ipos = in->ilen - in->x.avail_in;
+		if (lr == LZMA_STREAM_END)
+			in->done = true;
+		else if (lr != LZMA_OK)
+			return lr == LZMA_MEM_ERROR ? -ENOMEM : -EILSEQ;
+		else if (r == 0 && in->x.avail_out == len)
+			return -EILSEQ; /* truncated */
+	}
+	return (ssize_t)(len - in->x.avail_out);
+}
+
+static ssize_t read_zstd(struct oom_input *in, char *buf, size_t len)
+{
+	ZSTD_outBuffer ob = { buf, len, 0 };
+	while (ob.pos == 0) {
+		int r = refill(in);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			return 0;
+		ZSTD_inBuffer ib = { in->ibuf + in->ipos, in->ilen - in->ipos, 0 };
+		size_t zr = ZSTD_decompressStream(in->zs, &ob, &ib);
+		in->ipos += ib.pos;
+		if (ZSTD_isError(zr))
+			return -EILSEQ;
+	}
+	return (ssize_t)ob.pos;
+}
+
+ssize_t oom_input_read(struct oom_input *in, char *buf, size_t len)
+{
+	if (len == 0)
+		return 0;
+	switch (in->fmt) {
+	case FMT_GZIP:
+		return read_gzip(in, buf, len);
+	case FMT_XZ:
+		return read_xz(in, buf, len);
+	case FMT_ZSTD:
+		return read_zstd(in, buf, len);
+	default:
+		break;
+	}
+	if (in->ipos < in->ilen) { /* the peeked bytes first */
+		size_t n = in->ilen - in->ipos < len ? in->ilen - in->ipos : len;
+		memcpy(buf, in->ibuf + in->ipos, n);
+		in->ipos += n;
+		return (ssize_t)n;
+	}
+	if (in->in_eof)
+		return 0;
+	return read_fd(in->fd, buf, len);
+}
+
+const char *oom_input_format(const struct oom_input *in)
+{
+	static const char *const names[] = { "plain", "gzip", "xz", "zstd" };
+	return names[in->fmt];
+}
+
+void oom_input_close(struct oom_input *in)
+{
+	if (!in)
+		return;
+	if (in->fmt == FMT_GZIP)
+		inflateEnd(&in->z);
+	else if (in->fmt == FMT_XZ)
+		lzma_end(&in->x);
+	else if (in->fmt == FMT_ZSTD)
+		ZSTD_freeDStream(in->zs);
+	if (in->own_fd)
+		close(in->fd);
+	free(in->ibuf);
+	free(in);
+}

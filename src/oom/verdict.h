@@ -1,0 +1,36 @@
+/* Verdicts: derived numbers for one event, then a rule table (first match
+ * wins) that picks one code and writes one sentence with the numbers. */
+#ifndef VBTOOL_OOM_VERDICT_H
+#define VBTOOL_OOM_VERDICT_H
+
+#include "oom/event.h"
+
+#define OOM_PAGE_KB 4 /* show_mem counts 4 KiB pages on the platforms vbtool serves */
+
+/* What the log says (or lets us estimate) about the balloon. */
+struct oom_balloon {
+	bool present;	/* any balloon evidence at all */
+	struct opt_u64 size_kb;
+	const char *source; /* "inflated_line", "node_balloon", "present_managed_estimate", "driver_only" */
+	bool estimate;
+	int deflate_on_oom; /* 1 on, 0 off, -1 unknown */
+};
+
+struct oom_facts {
+	struct opt_u64 ram_kb, free_kb, min_kb, low_kb, high_kb;
+	struct opt_u64 present_kb, managed_kb, gap_kb;
+	struct oom_balloon balloon;
+};
+
+struct oom_verdict {
+	const char *code;
+	char summary[512];
+};
+
+void oom_facts(const struct oom_event *e, struct oom_facts *f);
+void oom_verdict(const struct oom_event *e, const struct oom_facts *f, struct oom_verdict *v);
+
+/* The documented codes, for --help and the man page tests. */
+extern const char *const oom_verdict_codes[];
+
+#endif

@@ -1,0 +1,32 @@
+/* explain-oom's views: they only format the events, facts and verdicts. */
+#ifndef VBTOOL_OOM_VIEW_H
+#define VBTOOL_OOM_VIEW_H
+
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "oom/event.h"
+#include "oom/verdict.h"
+
+struct oom_input_info {
+	const char *name;   /* as given; "-" stdin, "/dev/kmsg" live */
+	const char *format; /* plain, gzip, xz, zstd, kmsg; NULL when not opened */
+	const char *error;  /* strerror, or NULL */
+};
+
+struct oom_report {
+	const struct oom_event *ev;
+	const struct oom_facts *facts;
+	const struct oom_verdict *verdicts;
+	size_t nev;
+	uint64_t dropped, truncated;
+	const struct oom_input_info *inputs;
+	size_t ninputs;
+};
+
+void oom_view_text(FILE *out, const struct oom_report *r);
+/* The JSON contract documented in vbtool-explain-oom(8). */
+struct json_object *oom_view_json(const struct oom_report *r);
+
+#endif

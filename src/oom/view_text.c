@@ -1,0 +1,165 @@
+/* explain-oom's human output: per event a short block, the verdict first
+ * after the headline, then a summary over all events. */
+#include "oom/view.h"
+
+#include <string.h>
+
+#include "oom/gfp.h"
+#include "ui/views.h"
+
+static const char *kbs(char *buf, size_t len, struct opt_u64 v)
+{
+	if (!v.known)
+		return "?";
+	return fmt_kb(buf, len, v.v);
+}
+
+static const char *i64s(char *buf, size_t len, struct opt_i64 v)
+{
+	if (!v.known)
+		return "?";
+	snprintf(buf, len, "%lld", (long long)v.v);
+	return buf;
+}
+
+static const char *u64s(char *buf, size_t len, struct opt_u64 v)
+{
+	if (!v.known)
+		return "?";
+	snprintf(buf, len, "%llu", (unsigned long long)v.v);
+	return buf;
+}
+
+static void event_text(FILE *out, const struct oom_report *r, size_t i)
+{
+	const struct oom_event *e = &r->ev[i];
+	const struct oom_facts *f = &r->facts[i];
+	char a[32], b[32], c[32], d[32], g[512];
+	fprintf(out, "OOM event %zu: %s", i + 1, oom_kind_name(e->kind));
+	if (e->time_text[0])
+		fprintf(out, " at %s", e->time_text);
+	if (e->has_uptime)
+		fprintf(out, " (uptime %.6f s)", e->uptime_s);
+	if (r->ninputs > 1 && e->file_index < r->ninputs)
+		fprintf(out, " in %s", r->inputs[e->file_index].name);
+	fprintf(out, "\n  verdict:  %s: %s\n", r->verdicts[i].code, r->verdicts[i].summary);
+
+	if (e->inv.present) {
+		const char *flags = e->inv.gfp_printed[0] ? e->inv.gfp_printed
+				    : e->inv.gfp_mask.known ? oom_gfp_decode(e->inv.gfp_mask.v, g, sizeof(g))
+							    : "?";
+		fprintf(out, "  invoker:  %s (pid %s), gfp_mask %#llx (%s), order %s, oom_score_adj %s\n", e->inv.comm,
+			u64s(a, sizeof(a), e->inv.pid), (unsigned long long)e->inv.gfp_mask.v, flags,
+			i64s(b, sizeof(b), e->inv.order), i64s(c, sizeof(c), e->inv.oom_score_adj));
+	} else {
+		fprintf(out, "  invoker:  not in the log\n");
+	}
+	if (e->vic.present) {
+		fprintf(out, "  victim:   %s (pid %s), total-vm %s, rss anon %s", e->vic.comm, u64s(a, sizeof(a), e->vic.pid),
+			kbs(b, sizeof(b), e->vic.total_vm_kb), kbs(c, sizeof(c), e->vic.anon_rss_kb));
+		fprintf(out, " file %s shmem %s, oom_score_adj %s\n", kbs(a, sizeof(a), e->vic.file_rss_kb),
+			kbs(b, sizeof(b), e->vic.shmem_rss_kb), i64s(c, sizeof(c), e->vic.oom_score_adj));
+	} else {
+		fprintf(out, "  victim:   %s\n", e->no_killable ? "none (no killable processes)" : "not in the log");
+	}
+	if (e->reaper == REAPER_REAPED)
+		fprintf(out, "  reaper:   reaped; now anon-rss %s, file-rss %s, shmem-rss %s\n",
+			kbs(a, sizeof(a), e->reaper_anon_kb), kbs(b, sizeof(b), e->reaper_file_kb),
+			kbs(c, sizeof(c), e->reaper_shmem_kb));
+	else if (e->reaper == REAPER_UNABLE)
+		fprintf(out, "  reaper:   unable to reap\n");
+	if (f->ram_kb.known || f->free_kb.known)
+		fprintf(out, "  memory:   RAM %s, free %s against min %s / low %s / high %s\n", kbs(a, sizeof(a), f->ram_kb),
+			kbs(b, sizeof(b), f->free_kb), kbs(c, sizeof(c), f->min_kb), kbs(d, sizeof(d), f->low_kb),
+			kbs(g, sizeof(g), f->high_kb));
+	for (unsigned z = 0; z < e->nzones; z++) {
+		const struct oom_zone *zz = &e->zones[z];
+		fprintf(out, "  zone:     node %d %-7s free %s, min %s", zz->node, zz->name, kbs(a, sizeof(a), zz->free_kb),
+			kbs(b, sizeof(b), zz->min_kb));
+		fprintf(out, ", present %s, managed %s\n", kbs(a, sizeof(a), zz->present_kb),
+			kbs(b, sizeof(b), zz->managed_kb));
+	}
+	if (e->swap_total_kb.known)
+		fprintf(out, "  swap:     %s free of %s\n", kbs(a, sizeof(a), e->swap_free_kb),
+			kbs(b, sizeof(b), e->swap_total_kb));
+	if (e->kind == OOM_KIND_MEMCG || e->memcg_usage_kb.known)
+		fprintf(out, "  memcg:    %s usage %s limit %s\n", e->memcg[0] ? e->memcg : "?",
+			kbs(a, sizeof(a), e->memcg_usage_kb), kbs(b, sizeof(b), e->memcg_limit_kb));
+	if (e->ntasks) {
+		fprintf(out, "  tasks:    %llu listed; largest:", (unsigned long long)e->ntasks);
+		for (unsigned t = 0; t < e->ntop; t++) {
+			uint64_t kb;
+			if (!mul_u64(e->top[t].rss_pages, OOM_PAGE_KB, &kb))
+				kb = UINT64_MAX;
+			fprintf(out, "%s %s (%llu) %s", t ? "," : "", e->top[t].comm, (unsigned long long)e->top[t].pid,
+				fmt_kb(a, sizeof(a), kb));
+		}
+		fputc('\n', out);
+	}
+	const struct oom_balloon *bl = &f->balloon;
+	if (bl->present) {
+		fprintf(out, "  balloon:  %s%s from %s", bl->estimate ? "ESTIMATE " : "",
+			bl->size_kb.known ? fmt_kb(a, sizeof(a), bl->size_kb.v) : "size unknown", bl->source);
+		if (e->balloon.driver[0])
+			fprintf(out, ", driver %s", e->balloon.driver);
+		if (bl->deflate_on_oom >= 0)
+			fprintf(out, ", DEFLATE_ON_OOM %s", bl->deflate_on_oom ? "on" : "off");
+		fputc('\n', out);
+		for (unsigned m = 0; m < e->balloon.nevidence; m++)
+			fprintf(out, "            %s%s%s\n", e->balloon.evidence[m].time_text,
+				e->balloon.evidence[m].time_text[0] ? ": " : "", e->balloon.evidence[m].text);
+	} else {
+		fprintf(out, "  balloon:  no evidence in the log\n");
+	}
+	fputc('\n', out);
+}
+
+void oom_view_text(FILE *out, const struct oom_report *r)
+{
+	for (size_t i = 0; i < r->nev; i++)
+		event_text(out, r, i);
+	static const enum oom_kind kinds[] = { OOM_KIND_GLOBAL, OOM_KIND_MEMCG, OOM_KIND_CPUSET, OOM_KIND_MEMPOLICY,
+					       OOM_KIND_UNKNOWN };
+	fprintf(out, "Summary: %zu OOM event%s", r->nev, r->nev == 1 ? "" : "s");
+	const char *sep = " (";
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		size_t n = 0;
+		for (size_t i = 0; i < r->nev; i++)
+			n += r->ev[i].kind == kinds[k];
+		if (n) {
+			fprintf(out, "%s%s %zu", sep, oom_kind_name(kinds[k]), n);
+			sep = ", ";
+		}
+	}
+	fprintf(out, "%s\n", r->nev ? ")" : "");
+	if (r->nev) {
+		fprintf(out, "  victims:  ");
+		size_t shown = 0;
+		for (size_t i = 0; i < r->nev; i++) {
+			if (!r->ev[i].vic.present)
+				continue;
+			if (shown == 20) {
+				fprintf(out, ", ...");
+				break;
+			}
+			char a[32];
+			fprintf(out, "%s%s (%s)", shown ? ", " : "", r->ev[i].vic.comm,
+				u64s(a, sizeof(a), r->ev[i].vic.pid));
+			shown++;
+		}
+		fprintf(out, "%s\n", shown ? "" : "none named");
+		const char *first = NULL, *last = NULL;
+		for (size_t i = 0; i < r->nev; i++)
+			if (r->ev[i].time_text[0]) {
+				if (!first)
+					first = r->ev[i].time_text;
+				last = r->ev[i].time_text;
+			}
+		if (first)
+			fprintf(out, "  first:    %s\n  last:     %s\n", first, last);
+	}
+	if (r->dropped)
+		fprintf(out, "  note:     %llu more events were counted but not kept\n", (unsigned long long)r->dropped);
+	if (r->truncated)
+		fprintf(out, "  note:     %llu over-long lines were cut for parsing\n", (unsigned long long)r->truncated);
+}

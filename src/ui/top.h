@@ -1,0 +1,23 @@
+/* `vbtool top`: what the command line chose, and the two ways to run. */
+#ifndef VBTOOL_TOP_H
+#define VBTOOL_TOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TOP_MIN_INTERACTIVE_S 0.1 /* as htop: faster only in batch mode */
+
+struct top_options {
+	double interval_s;
+	uint64_t iterations; /* 0: until q or a signal */
+	bool batch, json, mono;
+};
+
+/* Both return a VB_EXIT_* code. */
+int top_run_tui(const struct top_options *o);
+int top_run_batch(const struct top_options *o);
+
+/* The next longer (+1) or shorter (-1) interval on a fixed ladder. */
+double top_interval_step(double cur, int dir);
+
+#endif

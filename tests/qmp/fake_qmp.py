@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""A QMP server for vbtool's tests: well-behaved ("guest" mode, a simulated
+running guest with a balloon) or misbehaving in one chosen way.
+
+Usage: fake_qmp.py MODE SOCKET [key=value...]
+Modes: silent garbage not-qmp hangup huge flood errors slow-reply guest
+"""
+import json
+import os
+import socket
+import sys
+import threading
+import time
+
+GREETING = {"QMP": {"version": {"qemu": {"micro": 0, "minor": 0, "major": 99},
+                                "package": "fake"}, "capabilities": ["oob"]}}
+MiB = 1024 * 1024
+
+
+def send(conn, obj):
+    conn.sendall((json.dumps(obj) + "\r\n").encode())
+
+
+def commands(conn):
+    """Yields each command object the client sends (one JSON per line or not)."""
+    dec = json.JSONDecoder()
+    buf = ""
+    while True:
+        data = conn.recv(65536)
+        if not data:
+            return
+        buf += data.decode()
+        while True:
+            buf = buf.lstrip()
+            if not buf:
+                break
+            try:
+                obj, end = dec.raw_decode(buf)
+            except ValueError:
+                break
+            buf = buf[end:]
+            yield obj
+
+
+def reply(conn, cmd, value):
+    msg = {"return": value}
+    if "id" in cmd:
+        msg["id"] = cmd["id"]
+    send(conn, msg)
+
+
+def error(conn, cmd, cls, desc):
+    msg = {"error": {"class": cls, "desc": desc}}
+    if "id" in cmd:
+        msg["id"] = cmd["id"]
+    send(conn, msg)
+
+
+class Guest:
+    """A running VM whose guest follows balloon requests step by step."""
+
+    def __init__(self, opts):
+        self.ram = int(opts.get("ram", 1024 * MiB))
+        self.actual = int(opts.get("actual", self.ram))
+        self.step = int(opts.get("step", 64 * MiB))
+        self.floor = int(opts.get("floor", 0))  # the guest cannot go below this
+        self.period = float(opts.get("period", 0.2))
+        self.name = opts.get("name", "fakeguest")
+        self.poll = int(opts.get("poll", 5))
+        self.age = int(opts.get("age", 1))  # how old the last stats are
+        # How this QEMU marks an unset statistic: UINT64_MAX today, -1 long ago.
+        self.unset = int(opts.get("unset", 18446744073709551615))
+        self.target = self.actual
+        self.lock = threading.Lock()
+
+    def stats(self):
+        now = int(time.time())
+        return {"stats": {"stat-swap-in": 4096, "stat-swap-out": 0,
+                          "stat-major-faults": 12, "stat-minor-faults": 3456,
+                          "stat-free-memory": 180035584, "stat-total-memory": 477589504,
+                          "stat-available-memory": 300000000, "stat-disk-caches": self.unset,
+                          "stat-htlb-pgalloc": 0, "stat-htlb-pgfail": 0},
+                "last-update": now - self.age if self.poll else 0}
+
+    def follow(self, conn, stop):
+        """Moves actual towards target, one BALLOON_CHANGE per step."""
+        while not stop.is_set():
+            time.sleep(self.period)
+            with self.lock:
+                goal = max(self.target, self.floor)
+                if self.actual == goal:
+                    continue
+                if self.actual > goal:
+                    self.actual = max(goal, self.actual - self.step)
+                else:
+                    self.actual = min(goal, self.actual + self.step)
+                ev = {"event": "BALLOON_CHANGE", "data": {"actual": self.actual},
+                      "timestamp": {"seconds": int(time.time()), "microseconds": 0}}
+            try:
+                send(conn, ev)
+            except OSError:
+                return
+
+    def handle(self, conn, cmd):
+        name = cmd.get("execute")
+        args = cmd.get("arguments", {})
+        path = "/machine/peripheral/balloon0"
+        if name == "qmp_capabilities":
+            reply(conn, cmd, {})
+        elif name == "query-name":
+            reply(conn, cmd, {"name": self.name})
+        elif name == "query-status":
+            reply(conn, cmd, {"status": "running", "singlestep": False, "running": True})
+        elif name == "query-memory-size-summary":
+            reply(conn, cmd, {"base-memory": self.ram, "plugged-memory": 0})
+        elif name == "query-balloon":
+            with self.lock:
+                reply(conn, cmd, {"actual": self.actual})
+        elif name == "balloon":
+            with self.lock:
+                self.target = min(int(args["value"]), self.ram)
+            reply(conn, cmd, {})
+        elif name == "qom-list" and args.get("path") == "/machine/peripheral":
+            reply(conn, cmd, [{"name": "type", "type": "string"},
+                              {"name": "balloon0", "type": "child<virtio-balloon-pci>"}])
+        elif name == "qom-get" and args.get("path") == path:
+            if args.get("property") == "guest-stats":
+                reply(conn, cmd, self.stats())
+            elif args.get("property") == "guest-stats-polling-interval":
+                reply(conn, cmd, self.poll)
+            else:
+                error(conn, cmd, "GenericError", "Property not found")
+        elif name == "qom-set" and args.get("path") == path:
+            self.poll = int(args["value"])
+            reply(conn, cmd, {})
+        elif name == "x-query-virtio-status":
+            feats = {"dev-features": ["VIRTIO_BALLOON_F_STATS_VQ: Guest memory stats VQ available",
+                                      "VIRTIO_BALLOON_F_DEFLATE_ON_OOM: Deflate balloon on guest OOM"],
+                     "transports": ["VIRTIO_F_VERSION_1: Device compliant for v1 spec (legacy)"]}
+            guest = {"dev-features": ["VIRTIO_BALLOON_F_STATS_VQ: Guest memory stats VQ available"],
+                     "transports": ["VIRTIO_F_VERSION_1: Device compliant for v1 spec (legacy)"]}
+            reply(conn, cmd, {"host-features": feats, "guest-features": guest,
+                              "started": True, "device-id": 5})
+        else:
+            error(conn, cmd, "CommandNotFound", "The command %s has not been found" % name)
+
+
+def serve(mode, conn, opts, guest):
+    if mode == "silent":
+        time.sleep(3600)
+        return
+    if mode == "not-qmp":
+        send(conn, {"hello": "world"})
+        time.sleep(3600)
+        return
+    if mode == "garbage":
+        conn.sendall(b"this is not JSON at all\r\n")
+        time.sleep(3600)
+        return
+    send(conn, GREETING)
+    if mode == "errors":
+        for cmd in commands(conn):
+            error(conn, cmd, "GenericError", "everything fails here")
+        return
+    cmds = commands(conn)
+    first = next(cmds, None)
+    if first is None:
+        return
+    if mode == "garbage-reply":
+        conn.sendall(b'{"return": {}, "id": tru}\r\n')
+        time.sleep(3600)
+        return
+    reply(conn, first, {})  # qmp_capabilities
+    if mode == "hangup":
+        next(cmds, None)
+        conn.sendall(b'{"return": {"name": "half')
+        conn.shutdown(socket.SHUT_RDWR)
+        conn.close()
+        return
+    if mode == "huge":
+        next(cmds, None)
+        conn.sendall(b'{"return": "')
+        chunk = b"A" * 65536
+        try:
+            for _ in range(int(opts.get("mib", 64)) * 16):
+                conn.sendall(chunk)
+            conn.sendall(b'"}\r\n')
+        except OSError:
+            pass
+        time.sleep(3600)
+        return
+    if mode == "flood":
+        ev = (json.dumps({"event": "NOISE", "data": {"n": 1},
+                          "timestamp": {"seconds": 1, "microseconds": 0}}) + "\r\n").encode() * 64
+        try:
+            while True:
+                conn.sendall(ev)
+        except OSError:
+            return
+    if mode == "slow-reply":
+        for cmd in cmds:
+            time.sleep(float(opts.get("delay", 10)))
+            reply(conn, cmd, {})
+        return
+    if mode == "guest":
+        stop = threading.Event()
+        t = threading.Thread(target=guest.follow, args=(conn, stop), daemon=True)
+        t.start()
+        try:
+            for cmd in cmds:
+                guest.handle(conn, cmd)
+        finally:
+            stop.set()
+        return
+    raise SystemExit("unknown mode " + mode)
+
+
+def main():
+    mode, path = sys.argv[1], sys.argv[2]
+    opts = dict(a.split("=", 1) for a in sys.argv[3:])
+    guest = Guest(opts) if mode == "guest" else None
+    if os.path.exists(path):
+        os.unlink(path)
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path + ".tmp")
+    srv.listen(8)
+    os.rename(path + ".tmp", path)  # the socket appears only when it listens
+    while True:
+        conn, _ = srv.accept()
+
+        def run(c=conn):
+            try:
+                serve(mode, c, opts, guest)
+            except (OSError, StopIteration):
+                pass
+            finally:
+                try:
+                    c.close()
+                except OSError:
+                    pass
+        threading.Thread(target=run, daemon=True).start()
+
+
+if __name__ == "__main__":
+    main()
