@@ -32,12 +32,12 @@ int dbg_hv_parse(const char *buf, size_t len, struct dbg_hv *d)
 		struct opt_u64 *num = NULL;
 		if (span_eq(k, klen, "host_version")) {
 			free(d->host_version);
-			d->host_version = xstrndup(v, vlen);
+			d->host_version = xstrndup_printable(v, vlen);
 			continue;
 		}
 		if (span_eq(k, klen, "capabilities")) {
 			free(d->capabilities);
-			d->capabilities = xstrndup(v, vlen);
+			d->capabilities = xstrndup_printable(v, vlen);
 			continue;
 		}
 		if (span_eq(k, klen, "state")) {

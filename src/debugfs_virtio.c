@@ -20,6 +20,20 @@ static bool parse_kb(const char *v, size_t vlen, struct opt_u64 *out)
 	return true;
 }
 
+/* Keys the module may add: letters, digits, '_', '-', ' ' (they become JSON keys). */
+static bool is_key(const char *k, size_t klen)
+{
+	if (klen > 64)
+		return false;
+	for (size_t i = 0; i < klen; i++) {
+		char c = k[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+		      c == ' '))
+			return false;
+	}
+	return true;
+}
+
 int dbg_virtio_parse(const char *buf, size_t len, struct dbg_virtio *d)
 {
 	struct line_iter it;
@@ -53,12 +67,14 @@ int dbg_virtio_parse(const char *buf, size_t len, struct dbg_virtio *d)
 				ok = false;
 		} else if (span_eq(k, klen, "Device")) {
 			free(d->device);
-			d->device = xstrndup(v, vlen);
+			d->device = xstrndup_printable(v, vlen);
+		} else if (!is_key(k, klen)) {
+			ok = false;
 		} else if (d->nextra < 64) {
 			d->extra_keys = xgrow(d->extra_keys, &cap_k, d->nextra + 1, sizeof(char *));
 			d->extra_values = xgrow(d->extra_values, &cap_v, d->nextra + 1, sizeof(char *));
 			d->extra_keys[d->nextra] = xstrndup(k, klen);
-			d->extra_values[d->nextra] = xstrndup(v, vlen);
+			d->extra_values[d->nextra] = xstrndup_printable(v, vlen);
 			d->nextra++;
 		}
 		if (!ok)

@@ -96,7 +96,7 @@ static char *read_line_attr(const char *path)
 		return NULL;
 	const char *s = fd.data;
 	size_t n = trim_span(&s, strnlen(fd.data, fd.len));
-	char *v = n && n < 256 ? xstrndup(s, n) : NULL;
+	char *v = n && n < 256 ? xstrndup_printable(s, n) : NULL;
 	file_data_free(&fd);
 	return v;
 }
@@ -247,7 +247,7 @@ static int klog_scan_record(void *ctx, const char *rec, size_t len)
 	if (has_text(kr.msg, kr.msglen, "Out of puff!")) {
 		k->out_of_puff++;
 		free(k->last_out_of_puff);
-		k->last_out_of_puff = xstrndup(kr.msg, kr.msglen < 200 ? kr.msglen : 200);
+		k->last_out_of_puff = xstrndup_printable(kr.msg, kr.msglen < 200 ? kr.msglen : 200);
 	}
 	if (has_text(kr.msg, kr.msglen, "vmw_balloon") || has_text(kr.msg, kr.msglen, "vmmemctl"))
 		k->vmw_messages++;

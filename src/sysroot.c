@@ -148,7 +148,8 @@ int sysroot_link_basename(const char *abs, char **name)
 	while (n > 1 && t[n - 1] == '/')
 		t[--n] = '\0';
 	const char *slash = strrchr(t, '/');
-	*name = xstrdup(slash ? slash + 1 : t);
+	const char *base = slash ? slash + 1 : t;
+	*name = xstrndup_printable(base, strlen(base));
 	free(t);
 	return 0;
 }

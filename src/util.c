@@ -68,6 +68,15 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+char *xstrndup_printable(const char *s, size_t n)
+{
+	char *p = xstrndup(s, n);
+	for (char *c = p; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	return p;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;

@@ -17,6 +17,9 @@ void *xrealloc(void *p, size_t n);
 void *xgrow(void *p, size_t *cap, size_t need, size_t elem);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* A copy with control characters (escape sequences from a hostile file)
+ * replaced by '?', for text that ends up on a terminal. */
+char *xstrndup_printable(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "vbtool: <what>: <why>" on stderr. */

