@@ -226,7 +226,8 @@ int cmd_target(int argc, char **argv)
 	double wait_s = -1, timeout_s = 0;
 	bool json = false;
 	int c;
-	optind = 1;
+	/* 0, not 1: main() parsed with "+"; this resets getopt's ordering too. */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
@@ -261,7 +262,7 @@ int cmd_target(int argc, char **argv)
 		return usage_error("target", "which VM? give --qmp SOCKET or --virsh DOMAIN");
 	if (optind + 1 != argc)
 		return usage_error("target", optind == argc ? "missing SIZE" : "one SIZE only");
-	struct target_run r = { .who = qmp ? qmp : domain, .running = -1 };
+	struct target_run r = { .who = qmp ? qmp : domain, .running = -1, .json = json };
 	const char *why;
 	if (!parse_size_bytes(argv[optind], &r.target, &why))
 		return usage_error("target", "SIZE '%s': %s", argv[optind], why);

@@ -34,53 +34,45 @@ static bool is_key(const char *k, size_t klen)
 	return true;
 }
 
+static bool virtio_line(void *ctx, const char *k, size_t klen, const char *v, size_t vlen)
+{
+	struct dbg_virtio *d = ctx;
+	if (span_eq(k, klen, "InflatedTotal"))
+		return parse_kb(v, vlen, &d->inflated_total_kb);
+	if (span_eq(k, klen, "InflatedFree"))
+		return parse_kb(v, vlen, &d->inflated_free_kb);
+	if (span_eq(k, klen, "Target"))
+		return parse_kb(v, vlen, &d->target_kb);
+	if (span_eq(k, klen, "Actual"))
+		return parse_kb(v, vlen, &d->actual_kb);
+	if (span_eq(k, klen, "DeflateOnOOM")) {
+		if (span_eq(v, vlen, "yes") || span_eq(v, vlen, "no")) {
+			d->deflate_on_oom = span_eq(v, vlen, "yes");
+			return true;
+		}
+		return false;
+	}
+	if (span_eq(k, klen, "Device")) {
+		free(d->device);
+		d->device = xstrndup_printable(v, vlen);
+		return true;
+	}
+	if (!is_key(k, klen))
+		return false;
+	if (d->nextra < 64) {
+		d->extra_keys = xrealloc(d->extra_keys, (d->nextra + 1) * sizeof(char *));
+		d->extra_values = xrealloc(d->extra_values, (d->nextra + 1) * sizeof(char *));
+		d->extra_keys[d->nextra] = xstrndup(k, klen);
+		d->extra_values[d->nextra] = xstrndup_printable(v, vlen);
+		d->nextra++;
+	}
+	return true;
+}
+
 int dbg_virtio_parse(const char *buf, size_t len, struct dbg_virtio *d)
 {
-	struct line_iter it;
-	const char *line, *k, *v;
-	size_t n, klen, vlen, cap_k = 0, cap_v = 0;
-	int bad = 0;
 	d->deflate_on_oom = -1;
-	line_iter_init(&it, buf, len);
-	while (line_iter_next(&it, &line, &n)) {
-		if (trim_span(&line, n) == 0)
-			continue;
-		if (mem_has_nul(line, n) || !split_kv(line, n, ':', &k, &klen, &v, &vlen)) {
-			bad++;
-			continue;
-		}
-		bool ok = true;
-		if (span_eq(k, klen, "InflatedTotal"))
-			ok = parse_kb(v, vlen, &d->inflated_total_kb);
-		else if (span_eq(k, klen, "InflatedFree"))
-			ok = parse_kb(v, vlen, &d->inflated_free_kb);
-		else if (span_eq(k, klen, "Target"))
-			ok = parse_kb(v, vlen, &d->target_kb);
-		else if (span_eq(k, klen, "Actual"))
-			ok = parse_kb(v, vlen, &d->actual_kb);
-		else if (span_eq(k, klen, "DeflateOnOOM")) {
-			if (span_eq(v, vlen, "yes"))
-				d->deflate_on_oom = 1;
-			else if (span_eq(v, vlen, "no"))
-				d->deflate_on_oom = 0;
-			else
-				ok = false;
-		} else if (span_eq(k, klen, "Device")) {
-			free(d->device);
-			d->device = xstrndup_printable(v, vlen);
-		} else if (!is_key(k, klen)) {
-			ok = false;
-		} else if (d->nextra < 64) {
-			d->extra_keys = xgrow(d->extra_keys, &cap_k, d->nextra + 1, sizeof(char *));
-			d->extra_values = xgrow(d->extra_values, &cap_v, d->nextra + 1, sizeof(char *));
-			d->extra_keys[d->nextra] = xstrndup(k, klen);
-			d->extra_values[d->nextra] = xstrndup_printable(v, vlen);
-			d->nextra++;
-		}
-		if (!ok)
-			bad++;
-	}
-	return bad;
+	return kv_foreach(buf, len, ':', virtio_line, d);
 }
 
 void dbg_virtio_free(struct dbg_virtio *d)

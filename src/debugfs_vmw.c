@@ -33,78 +33,78 @@ static bool strip_suffix(const char *v, size_t *vlen, const char *suffix)
 	return false;
 }
 
+struct vmw_ctx {
+	struct dbg_vmw *d;
+	bool any_counter, any_counter_nonzero;
+};
+
+static bool parse_hex_into(const char *v, size_t vlen, struct opt_u64 *out)
+{
+	uint64_t x;
+	if (!parse_u64(v, vlen, 16, &x))
+		return false;
+	*out = opt_u64(x);
+	return true;
+}
+
+static bool parse_dec_into(const char *v, size_t vlen, struct opt_u64 *out)
+{
+	uint64_t x;
+	if (!parse_u64(v, vlen, 10, &x))
+		return false;
+	*out = opt_u64(x);
+	return true;
+}
+
+static bool vmw_line(void *ctx, const char *k, size_t klen, const char *v, size_t vlen)
+{
+	struct vmw_ctx *c = ctx;
+	struct dbg_vmw *d = c->d;
+	uint64_t x, failed;
+	if (is_command_counter(v, vlen, &x, &failed)) {
+		/* Both layouts print commands this way; the first "target" is never one. */
+		c->any_counter = true;
+		c->any_counter_nonzero |= x || failed;
+		return true;
+	}
+	if (strip_suffix(v, &vlen, " pages/sec") || strip_suffix(v, &vlen, " pages"))
+		d->layout = VMW_LAYOUT_PRE_4_20;
+	if (span_eq(k, klen, "balloon capabilities"))
+		return parse_hex_into(v, vlen, &d->capabilities);
+	if (span_eq(k, klen, "used capabilities"))
+		return parse_hex_into(v, vlen, &d->used_capabilities);
+	if (span_eq(k, klen, "is resetting")) {
+		if (!span_eq(v, vlen, "y") && !span_eq(v, vlen, "n"))
+			return false;
+		d->is_resetting = span_eq(v, vlen, "y");
+		return true;
+	}
+	if (span_eq(k, klen, "target") && !d->target_pages.known)
+		return parse_dec_into(v, vlen, &d->target_pages);
+	if (span_eq(k, klen, "current") && !d->current_pages.known)
+		return parse_dec_into(v, vlen, &d->current_pages);
+	if (span_eq(k, klen, "rateSleepAlloc")) {
+		d->layout = VMW_LAYOUT_PRE_4_20;
+		return parse_dec_into(v, vlen, &d->rate_alloc);
+	}
+	/* statistics: timer, doorbell, alloc (4k), allocFail (2M), ... */
+	if (!parse_u64(v, vlen, 10, &x))
+		return true;
+	c->any_counter_nonzero |= x != 0;
+	if (klen > 9 && memcmp(k, "allocFail", 9) == 0 && memmem(k, klen, "(4k)", 4))
+		d->alloc_fail_4k = opt_u64(x);
+	else if (klen > 9 && memcmp(k, "allocFail", 9) == 0 && memmem(k, klen, "(2M)", 4))
+		d->alloc_fail_2m = opt_u64(x);
+	return true;
+}
+
 int dbg_vmw_parse(const char *buf, size_t len, struct dbg_vmw *d)
 {
-	struct line_iter it;
-	const char *line, *k, *v;
-	size_t n, klen, vlen;
-	int bad = 0;
-	bool any_counter_nonzero = false, any_counter = false;
+	struct vmw_ctx c = { d, false, false };
 	d->is_resetting = -1;
-	line_iter_init(&it, buf, len);
-	while (line_iter_next(&it, &line, &n)) {
-		if (trim_span(&line, n) == 0)
-			continue;
-		if (mem_has_nul(line, n) || !split_kv(line, n, ':', &k, &klen, &v, &vlen)) {
-			bad++;
-			continue;
-		}
-		uint64_t x, failed;
-		if (is_command_counter(v, vlen, &x, &failed)) {
-			/* Both layouts print commands this way; the first "target" is never one. */
-			any_counter = true;
-			if (x || failed)
-				any_counter_nonzero = true;
-			continue;
-		}
-		bool pages = strip_suffix(v, &vlen, " pages/sec") || strip_suffix(v, &vlen, " pages");
-		if (pages)
-			d->layout = VMW_LAYOUT_PRE_4_20;
-		if (span_eq(k, klen, "balloon capabilities")) {
-			if (parse_u64(v, vlen, 16, &x))
-				d->capabilities = opt_u64(x);
-			else
-				bad++;
-		} else if (span_eq(k, klen, "used capabilities")) {
-			if (parse_u64(v, vlen, 16, &x))
-				d->used_capabilities = opt_u64(x);
-			else
-				bad++;
-		} else if (span_eq(k, klen, "is resetting")) {
-			if (span_eq(v, vlen, "y"))
-				d->is_resetting = 1;
-			else if (span_eq(v, vlen, "n"))
-				d->is_resetting = 0;
-			else
-				bad++;
-		} else if (span_eq(k, klen, "target") && !d->target_pages.known) {
-			if (parse_u64(v, vlen, 10, &x))
-				d->target_pages = opt_u64(x);
-			else
-				bad++;
-		} else if (span_eq(k, klen, "current") && !d->current_pages.known) {
-			if (parse_u64(v, vlen, 10, &x))
-				d->current_pages = opt_u64(x);
-			else
-				bad++;
-		} else if (span_eq(k, klen, "rateSleepAlloc")) {
-			d->layout = VMW_LAYOUT_PRE_4_20;
-			if (parse_u64(v, vlen, 10, &x))
-				d->rate_alloc = opt_u64(x);
-			else
-				bad++;
-		} else if (parse_u64(v, vlen, 10, &x)) {
-			/* statistics: timer, doorbell, alloc (4k), allocFail (2M), ... */
-			if (x)
-				any_counter_nonzero = true;
-			if (klen > 9 && memcmp(k, "allocFail", 9) == 0 && memmem(k, klen, "(4k)", 4))
-				d->alloc_fail_4k = opt_u64(x);
-			else if (klen > 9 && memcmp(k, "allocFail", 9) == 0 && memmem(k, klen, "(2M)", 4))
-				d->alloc_fail_2m = opt_u64(x);
-		}
-	}
+	int bad = kv_foreach(buf, len, ':', vmw_line, &c);
 	if (d->layout == VMW_LAYOUT_UNKNOWN && d->target_pages.known)
 		d->layout = VMW_LAYOUT_CURRENT;
-	d->counters_all_zero = d->layout == VMW_LAYOUT_CURRENT && any_counter && !any_counter_nonzero;
+	d->counters_all_zero = d->layout == VMW_LAYOUT_CURRENT && c.any_counter && !c.any_counter_nonzero;
 	return bad;
 }

@@ -135,6 +135,22 @@ bool line_iter_next(struct line_iter *it, const char **line, size_t *len)
 	return true;
 }
 
+int kv_foreach(const char *buf, size_t len, char sep, kv_line_fn fn, void *ctx)
+{
+	struct line_iter it;
+	const char *line, *k, *v;
+	size_t n, klen, vlen;
+	int bad = 0;
+	line_iter_init(&it, buf, len);
+	while (line_iter_next(&it, &line, &n)) {
+		if ((n = trim_span(&line, n)) == 0)
+			continue;
+		if (mem_has_nul(line, n) || !split_kv(line, n, sep, &k, &klen, &v, &vlen) || !fn(ctx, k, klen, v, vlen))
+			bad++;
+	}
+	return bad;
+}
+
 bool split_kv(const char *line, size_t len, char sep, const char **key, size_t *klen,
 	      const char **val, size_t *vlen)
 {

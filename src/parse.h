@@ -41,6 +41,12 @@ bool line_iter_next(struct line_iter *it, const char **line, size_t *len);
 bool split_kv(const char *line, size_t len, char sep, const char **key, size_t *klen,
 	      const char **val, size_t *vlen);
 
+/* Calls fn with each non-blank "key<sep>value" line, both sides trimmed.
+ * Returns how many lines were not understood: no separator, NUL bytes, or
+ * fn returned false. */
+typedef bool (*kv_line_fn)(void *ctx, const char *key, size_t klen, const char *val, size_t vlen);
+int kv_foreach(const char *buf, size_t len, char sep, kv_line_fn fn, void *ctx);
+
 bool mem_has_nul(const char *s, size_t len);
 /* Trims blanks and the newline; returns the new length. */
 size_t trim_span(const char **s, size_t len);

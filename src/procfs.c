@@ -2,13 +2,22 @@
 
 #include <string.h>
 
-struct kb_field {
+/* /proc/meminfo and /proc/vmstat are both "key<sep>number" tables: one
+ * table of the keys vbtool wants, one loop. */
+struct num_field {
 	const char *key;
 	size_t offset;
 };
 
+struct num_table {
+	const struct num_field *fields;
+	size_t n;
+	void *base;
+	bool kb_suffix; /* meminfo: "%8lu kB" */
+};
+
 #define MEMF(k, f) { k, offsetof(struct meminfo, f) }
-static const struct kb_field meminfo_fields[] = {
+static const struct num_field meminfo_fields[] = {
 	MEMF("MemTotal", mem_total_kb),
 	MEMF("MemFree", mem_free_kb),
 	MEMF("MemAvailable", mem_available_kb),
@@ -22,7 +31,7 @@ static const struct kb_field meminfo_fields[] = {
 };
 
 #define VMF(k, f) { k, offsetof(struct vmstat, f) }
-static const struct kb_field vmstat_fields[] = {
+static const struct num_field vmstat_fields[] = {
 	VMF("nr_balloon_pages", nr_balloon_pages),
 	VMF("balloon_inflate", balloon_inflate),
 	VMF("balloon_deflate", balloon_deflate),
@@ -32,70 +41,37 @@ static const struct kb_field vmstat_fields[] = {
 	VMF("pgmajfault", pgmajfault),
 };
 
-static struct opt_u64 *find_field(void *base, const struct kb_field *t, size_t n, const char *k, size_t klen)
+static bool table_line(void *ctx, const char *k, size_t klen, const char *v, size_t vlen)
 {
-	for (size_t i = 0; i < n; i++)
-		if (span_eq(k, klen, t[i].key))
-			return (struct opt_u64 *)((char *)base + t[i].offset);
-	return NULL;
+	const struct num_table *t = ctx;
+	for (size_t i = 0; i < t->n; i++) {
+		if (!span_eq(k, klen, t->fields[i].key))
+			continue;
+		/* The unit is part of the format; a value in other units is not trusted. */
+		if (t->kb_suffix && vlen >= 3 && memcmp(v + vlen - 3, " kB", 3) == 0)
+			vlen -= 3;
+		uint64_t x;
+		if (!parse_u64(v, vlen, 10, &x))
+			return false;
+		*(struct opt_u64 *)((char *)t->base + t->fields[i].offset) = opt_u64(x);
+		return true;
+	}
+	return true; /* a key vbtool does not need */
 }
 
 int meminfo_parse(const char *buf, size_t len, struct meminfo *m)
 {
-	struct line_iter it;
-	const char *line, *k, *v;
-	size_t n, klen, vlen;
-	int bad = 0;
-	line_iter_init(&it, buf, len);
-	while (line_iter_next(&it, &line, &n)) {
-		if (trim_span(&line, n) == 0)
-			continue;
-		if (!split_kv(line, n, ':', &k, &klen, &v, &vlen)) {
-			bad++;
-			continue;
-		}
-		struct opt_u64 *f = find_field(m, meminfo_fields, sizeof(meminfo_fields) / sizeof(meminfo_fields[0]), k, klen);
-		if (!f)
-			continue;
-		/* "%8lu kB": the unit is part of the format; anything else is not trusted. */
-		if (vlen >= 3 && memcmp(v + vlen - 3, " kB", 3) == 0)
-			vlen -= 3;
-		uint64_t x;
-		if (parse_u64(v, vlen, 10, &x))
-			*f = opt_u64(x);
-		else
-			bad++;
-	}
-	return bad;
+	struct num_table t = { meminfo_fields, sizeof(meminfo_fields) / sizeof(meminfo_fields[0]), m, true };
+	return kv_foreach(buf, len, ':', table_line, &t);
 }
 
-int vmstat_parse(const char *buf, size_t len, struct vmstat *vm)
+int vmstat_parse(const char *buf, size_t len, struct vmstat *v)
 {
-	struct line_iter it;
-	const char *line, *k, *v;
-	size_t n, klen, vlen;
-	int bad = 0;
-	line_iter_init(&it, buf, len);
-	while (line_iter_next(&it, &line, &n)) {
-		if (trim_span(&line, n) == 0)
-			continue;
-		if (!split_kv(line, n, ' ', &k, &klen, &v, &vlen)) {
-			bad++;
-			continue;
-		}
-		struct opt_u64 *f = find_field(vm, vmstat_fields, sizeof(vmstat_fields) / sizeof(vmstat_fields[0]), k, klen);
-		if (!f)
-			continue;
-		uint64_t x;
-		if (parse_u64(v, vlen, 10, &x))
-			*f = opt_u64(x);
-		else
-			bad++;
-	}
-	return bad;
+	struct num_table t = { vmstat_fields, sizeof(vmstat_fields) / sizeof(vmstat_fields[0]), v, false };
+	return kv_foreach(buf, len, ' ', table_line, &t);
 }
 
-/* "some avg10=0.00 avg60=0.00 avg300=0.00 total=0" */
+/* "avg10=0.00 avg60=0.00 avg300=0.00 total=0" */
 static bool psi_line_parse(const char *s, size_t len, struct psi_line *p)
 {
 	int seen = 0;
@@ -127,22 +103,17 @@ static bool psi_line_parse(const char *s, size_t len, struct psi_line *p)
 	return p->known;
 }
 
+static bool pressure_line(void *ctx, const char *k, size_t klen, const char *v, size_t vlen)
+{
+	struct pressure *p = ctx;
+	if (span_eq(k, klen, "some"))
+		return psi_line_parse(v, vlen, &p->some);
+	if (span_eq(k, klen, "full"))
+		return psi_line_parse(v, vlen, &p->full);
+	return false;
+}
+
 int pressure_parse(const char *buf, size_t len, struct pressure *p)
 {
-	struct line_iter it;
-	const char *line;
-	size_t n;
-	int bad = 0;
-	line_iter_init(&it, buf, len);
-	while (line_iter_next(&it, &line, &n)) {
-		if ((n = trim_span(&line, n)) == 0)
-			continue;
-		if (n > 5 && memcmp(line, "some ", 5) == 0)
-			bad += !psi_line_parse(line + 5, n - 5, &p->some);
-		else if (n > 5 && memcmp(line, "full ", 5) == 0)
-			bad += !psi_line_parse(line + 5, n - 5, &p->full);
-		else
-			bad++;
-	}
-	return bad;
+	return kv_foreach(buf, len, ' ', pressure_line, p);
 }

@@ -43,7 +43,7 @@ void top_frame_sparkline(struct top_canvas *c, int row, int col, int width, cons
 		int x = col + width - 1 - (int)i;
 		if (isnan(v))
 			continue;
-		int level = hi > lo ? (int)lround((v - lo) / (hi - lo) * 7.0) : (v > 0 ? 7 : 0);
+		int level = hi > lo ? (int)lround((v - lo) / (hi - lo) * 7.0) : (v > 0 ? (s == TS_AVAILABLE_KB ? 3 : 7) : 0);
 		level = level < 0 ? 0 : level > 7 ? 7 : level;
 		top_canvas_put(c, row, x, TA_GRAPH, unicode ? 0x2581u + (uint32_t)level : (uint32_t)ascii_levels[level]);
 	}
@@ -71,11 +71,12 @@ static int draw_header(struct top_canvas *c, int row, const struct top_model *m,
 	top_clock(clock, sizeof(clock));
 	fmt_uptime(up, sizeof(up), m->r.sys.uptime_s);
 	int x = top_canvas_printf(c, row, 0, TA_TITLE, "vbtool top - %s", clock);
-	x = top_canvas_printf(c, row, x, TA_NORMAL, "  host %s  kernel %s  up %s  every %gs",
-			      m->r.sys.hostname ? m->r.sys.hostname : "?", m->r.sys.kernel ? m->r.sys.kernel : "?",
-			      up, o->interval_s);
 	if (o->paused)
-		x = top_canvas_text(c, row, x, TA_ALERT, "  [paused]");
+		x = top_canvas_text(c, row, x, TA_ALERT, " [paused]");
+	/* most telling first: a narrow screen cuts the end */
+	x = top_canvas_printf(c, row, x, TA_NORMAL, "  host %s  up %s  every %gs  kernel %s",
+			      m->r.sys.hostname ? m->r.sys.hostname : "?", up, o->interval_s,
+			      m->r.sys.kernel ? m->r.sys.kernel : "?");
 	if (!sysroot_is_live())
 		top_canvas_printf(c, row, x, TA_NORMAL, "  replay of %s", sysroot_get());
 	return row + 1;
@@ -106,7 +107,12 @@ static int draw_panel_common(struct top_canvas *c, int row, int x, const struct 
 		x = top_canvas_text(c, row, x, TA_LABEL, "  target ");
 		x = top_canvas_text(c, row, x, TA_NORMAL, fmt_kb(t, sizeof(t), target.v));
 	}
-	x = top_canvas_text(c, row, x, TA_LABEL, "  mode ");
+	return x;
+}
+
+static int draw_mode(struct top_canvas *c, int row, int x, const struct balloon_report *r)
+{
+	x = top_canvas_text(c, row, x, TA_LABEL, "mode ");
 	return top_canvas_text(c, row, x, TA_NORMAL, accounting_name(r->balloon.accounting));
 }
 
@@ -120,7 +126,8 @@ static int draw_virtio_panel(struct top_canvas *c, int row, int max_row, const s
 	row++;
 	if (row >= max_row)
 		return row;
-	x = top_canvas_text(c, row, 2, TA_LABEL, "features");
+	x = draw_mode(c, row, 2, r);
+	x = top_canvas_text(c, row, x, TA_LABEL, "  features");
 	if (!d->features.valid) {
 		top_canvas_text(c, row, x, TA_ALERT, " unknown");
 		return row + 1;
@@ -150,12 +157,14 @@ static int draw_panels(struct top_canvas *c, int row, int max_row, const struct 
 	}
 	if (row < max_row && (r->vmw_driver || r->dvmw.status == SRC_OK)) {
 		int x = top_canvas_text(c, row, 0, TA_TITLE, "vmw_balloon");
-		draw_panel_common(c, row++, x, r);
+		x = draw_panel_common(c, row, x, r);
+		draw_mode(c, row++, x + 2, r);
 		any = true;
 	}
 	if (row < max_row && (r->hv_driver || r->dhv.status == SRC_OK)) {
 		int x = top_canvas_text(c, row, 0, TA_TITLE, "hv_balloon");
-		draw_panel_common(c, row++, x, r);
+		x = draw_panel_common(c, row, x, r);
+		draw_mode(c, row++, x + 2, r);
 		any = true;
 	}
 	if (!any && row < max_row)
@@ -181,6 +190,11 @@ static void split_cells(const uint64_t *kb, int nseg, uint64_t total, int width,
 	cells[big] += width - sum;
 	if (cells[big] < 0)
 		cells[big] = 0;
+}
+
+static uint64_t sub_floor(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
 }
 
 static int draw_ram(struct top_canvas *c, int row, int max_row, const struct top_model *m)
@@ -211,8 +225,21 @@ static int draw_ram(struct top_canvas *c, int row, int max_row, const struct top
 	x = top_canvas_printf(c, row, 0, TA_USED, "# used %s", fmt_kb(a, sizeof(a), ram->used));
 	x = top_canvas_printf(c, row, x, TA_CACHE, "  ~ cache %s", fmt_kb(a, sizeof(a), ram->cache));
 	x = top_canvas_printf(c, row, x, TA_FREE, "  . free %s", fmt_kb(a, sizeof(a), ram->free));
-	x = top_canvas_printf(c, row, x, TA_BALLOON, "  B balloon %s", fmt_kb(a, sizeof(a), ram->balloon));
-	top_canvas_printf(c, row, x, TA_LABEL, "  MemTotal %llu kB", (unsigned long long)m->r.mem.mem_total_kb.v);
+	top_canvas_printf(c, row, x, TA_BALLOON, "  B balloon %s", fmt_kb(a, sizeof(a), ram->balloon));
+	if (++row >= max_row)
+		return row;
+	const struct meminfo *mi = &m->r.mem;
+	x = top_canvas_printf(c, row, 0, TA_LABEL, "MemTotal %llu kB", (unsigned long long)mi->mem_total_kb.v);
+	if (mi->swap_total_kb.known && mi->swap_free_kb.known) {
+		if (mi->swap_total_kb.v == 0) {
+			top_canvas_text(c, row, x, TA_NORMAL, "  no swap");
+		} else {
+			char b[32];
+			x = top_canvas_printf(c, row, x, TA_NORMAL, "  swap used %s",
+					      fmt_kb(a, sizeof(a), sub_floor(mi->swap_total_kb.v, mi->swap_free_kb.v)));
+			top_canvas_printf(c, row, x, TA_NORMAL, " of %s", fmt_kb(b, sizeof(b), mi->swap_total_kb.v));
+		}
+	}
 	return row + 1;
 }
 

@@ -2,11 +2,20 @@
 #include "tap.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int u64(const char *s, int base, uint64_t *v)
 {
 	return parse_u64(s, strlen(s), base, v);
+}
+
+static int kv_count;
+static bool count_kv(void *ctx, const char *k, size_t klen, const char *v, size_t vlen)
+{
+	(void)ctx;
+	kv_count++;
+	return span_eq(k, klen, "key") && span_eq(v, vlen, "value");
 }
 
 int main(void)
@@ -53,5 +62,17 @@ int main(void)
 	ok(split_kv("balloon capabilities  :     0x3e", 32, ':', &k, &kl, &val, &vl) && kl == 20 && vl == 4,
 	   "split_kv trims both sides");
 	ok(!split_kv("no separator", 12, ':', &k, &kl, &val, &vl), "split_kv without a separator");
+
+	/* Leading blanks on the last line: the trimmed length must be used
+	 * (an over-read past the buffer otherwise, seen by ASan). */
+	static const char kv[] = "key: value\n   \n  key  :  value  \nnocolon\n\n    key:value";
+	char *heap = strndup(kv, sizeof(kv) - 1);
+	kv_count = 0;
+	is_u64(kv_foreach(heap, strlen(heap), ':', count_kv, NULL), 1, "one line without a separator");
+	is_u64(kv_count, 3, "three key/value lines, blank lines skipped");
+	free(heap);
+	static const char nul[] = "key: value\nk\0ey: value\n";
+	kv_count = 0;
+	is_u64(kv_foreach(nul, sizeof(nul) - 1, ':', count_kv, NULL), 1, "a line with a NUL byte is not understood");
 	return tap_done();
 }
