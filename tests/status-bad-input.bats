@@ -7,6 +7,7 @@ load helpers
 setup() {
 	T="$BATS_TEST_TMPDIR/tree"
 	cp -a "$EXAMPLES/virtuozzo" "$T"
+	chmod -R u+w "$T" # the source may be read-only (make distcheck)
 	DEV="$T/sys/devices/pci0000:00/0000:00:05.0/virtio2"
 }
 
