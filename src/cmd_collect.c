@@ -2,6 +2,7 @@
  * --sysroot reads once unpacked. Files are copied through the same
  * prefix-aware reader into a staging tree, then tar(1) packs it. */
 #include "commands.h"
+#include "ui/views.h"
 #include "debugfs.h"
 #include "klog.h"
 #include "sysroot.h"
@@ -28,16 +29,18 @@ struct capture {
 	char *stage; /* staging dir/NAME */
 	struct strbuf manifest;
 	unsigned copied, missing, failed;
+	struct json_object *unreadable; /* [{path, why}] */
 };
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: vbtool collect [-o FILE]\n\n"
+	fprintf(out, "Usage: vbtool collect [-o FILE] [--json]\n\n"
 		     "Capture what vbtool reads (virtio sysfs attributes and links, /proc files,\n"
 		     "debugfs files, the kernel log) into a .tar.gz for a support case. Unpack it\n"
 		     "and run: vbtool status --sysroot DIR (DIR is the folder inside the tarball).\n\n"
 		     "  -o, --output FILE  write here ('-' for stdout); default\n"
 		     "                     vbtool-collect-HOST-DATE.tar.gz in the current directory\n"
+		     "  -j, --json         say what was captured as JSON on stdout (not with -o -)\n"
 		     "  -h, --help         this help\n");
 }
 
@@ -81,6 +84,12 @@ static int write_file(const char *path, const char *data, size_t len)
 static void note(struct capture *c, const char *what, const char *abs, const char *why)
 {
 	sb_addf(&c->manifest, "%-8s %s%s%s\n", what, abs, why ? "  " : "", why ? why : "");
+	if (strcmp(what, "failed") == 0) {
+		struct json_object *o = json_object_new_object();
+		json_object_object_add(o, "path", json_str_or_null(abs));
+		json_object_object_add(o, "why", json_str_or_null(why));
+		json_object_array_add(c->unreadable, o);
+	}
 }
 
 static void copy_file(struct capture *c, const char *abs, size_t max)
@@ -291,13 +300,18 @@ int cmd_collect(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = NULL;
+	bool json = false;
 	int c;
-	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:jh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'j':
+			json = true;
+			break;
 		case 'o':
 			out = optarg;
 			break;
@@ -312,6 +326,8 @@ int cmd_collect(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("collect", "unexpected argument '%s'", argv[optind]);
+	if (json && out && strcmp(out, "-") == 0)
+		return usage_error("collect", "--json and -o - both want stdout");
 
 	char host[64] = "unknown", stamp[32];
 	gethostname(host, sizeof(host) - 1);
@@ -332,7 +348,7 @@ int cmd_collect(int argc, char **argv)
 		vb_err("collect: cannot create a staging directory in %s: %s", tmpdir ? tmpdir : "/tmp", strerror(errno));
 		goto out;
 	}
-	struct capture cap = { .stage = xasprintf("%s/%s", tmp, name) };
+	struct capture cap = { .stage = xasprintf("%s/%s", tmp, name), .unreadable = json_object_new_array() };
 	sb_init(&cap.manifest);
 	mkdirs(cap.stage);
 
@@ -357,7 +373,17 @@ int cmd_collect(int argc, char **argv)
 	free(manifest);
 
 	if (run_tar(tmp, name, out) == 0) {
-		if (strcmp(out, "-") != 0)
+		if (json) {
+			struct json_object *o = json_object_new_object();
+			json_object_object_add(o, "output", json_str_or_null(out));
+			json_object_object_add(o, "folder", json_str_or_null(name));
+			json_object_object_add(o, "copied", json_object_new_int64(cap.copied));
+			json_object_object_add(o, "absent", json_object_new_int64(cap.missing));
+			json_object_object_add(o, "unreadable", json_object_get(cap.unreadable));
+			if (!json_write(stdout, o))
+				vb_err("collect: cannot write to stdout");
+			json_object_put(o);
+		} else if (strcmp(out, "-") != 0)
 			fprintf(stderr, "vbtool: collect: wrote %s (%u files, %u absent here, %u not readable)\n", out,
 				cap.copied, cap.missing, cap.failed);
 		if (cap.failed)
@@ -368,6 +394,7 @@ int cmd_collect(int argc, char **argv)
 	nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(cap.stage);
 	sb_free(&cap.manifest);
+	json_object_put(cap.unreadable);
 out:
 	free(tmp);
 	free(name);

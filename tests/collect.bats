@@ -53,3 +53,20 @@ load helpers
 	b=$("$VBTOOL" status --sysroot "$dir" --json --no-kernel-log | jq -c '.balloon, .devices')
 	[ "$a" = "$b" ]
 }
+
+@test "collect --json says what it wrote; the numbers match the MANIFEST" {
+	cd "$BATS_TEST_TMPDIR"
+	run --separate-stderr "$VBTOOL" collect -o j.tar.gz --json
+	assert_success
+	[ "$(jq -r .output <<<"$output")" = j.tar.gz ]
+	dir=$(jq -r .folder <<<"$output")
+	tar xzf j.tar.gz
+	[ "$(jq -r .absent <<<"$output")" = "$(grep -c '^absent ' "$dir/vbtool/MANIFEST")" ]
+	[ "$(jq -r '.unreadable | length' <<<"$output")" = "$(grep -c '^failed ' "$dir/vbtool/MANIFEST" || true)" ]
+	[ "$(jq -r .copied <<<"$output")" -ge 10 ]
+}
+
+@test "collect --json with -o - is a usage error" {
+	run "$VBTOOL" collect --json -o -
+	assert_failure 2
+}
