@@ -34,13 +34,14 @@ struct capture {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: vbtool collect [-o FILE] [--json]\n\n"
+	fprintf(out, "Usage: vbtool collect [-o FILE] [--json] [--sysroot DIR]\n\n"
 		     "Capture what vbtool reads (virtio sysfs attributes and links, /proc files,\n"
 		     "debugfs files, the kernel log) into a .tar.gz for a support case. Unpack it\n"
 		     "and run: vbtool status --sysroot DIR (DIR is the folder inside the tarball).\n\n"
 		     "  -o, --output FILE  write here ('-' for stdout); default\n"
 		     "                     vbtool-collect-HOST-DATE.tar.gz in the current directory\n"
 		     "  -j, --json         say what was captured as JSON on stdout (not with -o -)\n"
+		     "      --sysroot DIR  capture a captured tree again\n"
 		     "  -h, --help         this help\n");
 }
 
@@ -301,6 +302,7 @@ int cmd_collect(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "sysroot", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -311,6 +313,9 @@ int cmd_collect(int argc, char **argv)
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case 's':
+			sysroot_set(optarg);
 			break;
 		case 'o':
 			out = optarg;
