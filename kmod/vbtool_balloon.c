@@ -23,6 +23,7 @@
 #include <linux/moduleparam.h>
 #include <linux/notifier.h>
 #include <linux/oom.h>
+#include <linux/ratelimit.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -39,7 +40,7 @@
 static unsigned int oom_report_interval_ms = 5000;
 module_param(oom_report_interval_ms, uint, 0644);
 MODULE_PARM_DESC(oom_report_interval_ms,
-		 "print the Balloon line at most once per this many ms of OOM (default 5000)");
+		 "OOM line rate limit: at most 10 lines, or 1 while the balloon deflates, per this many ms (default 5000)");
 
 struct balloon_snapshot {
 	bool found;
@@ -125,6 +126,9 @@ static int walk_one(struct device *dev, void *data)
 		device_lock(dev);
 	}
 	ok = snapshot_read_locked(dev_to_virtio(dev), ctx->s);
+	/* Under the lock, so an unbind cannot slip in between and leave it stale. */
+	if (ok)
+		cache_store(ctx->s);
 	device_unlock(dev);
 	return ok; /* non-zero stops the walk at the first usable balloon */
 }
@@ -151,9 +155,9 @@ static void balloon_snapshot_take(struct balloon_snapshot *s, bool nonblocking)
 
 	memset(s, 0, sizeof(*s));
 	bus_for_each_dev(bus_anchor.driver.bus, NULL, &ctx, walk_one);
-	if (s->found || !ctx.busy)
-		cache_store(s);
-	else
+	if (!s->found && !ctx.busy)
+		cache_store(s); /* no balloon with a driver */
+	else if (!s->found)
 		cache_load(s);
 }
 
@@ -181,20 +185,45 @@ DEFINE_SHOW_ATTRIBUTE(balloon);
 
 static struct dentry *debugfs_file;
 
+/*
+ * One line per OOM report, not one per call: with DEFLATE_ON_OOM the chain
+ * is called once per MiB the balloon gives back, and no report follows until
+ * it is empty. So while the balloon shrinks call after call, stay quiet
+ * (but for one line per interval); print the first call of an OOM episode
+ * (the balloon before deflating) and the call that finds it empty (the one
+ * just before the kill report). Other calls end in a kill report each:
+ * print them, with the same burst limit as the kernel's own OOM reports.
+ */
+static DEFINE_RATELIMIT_STATE(oom_line_rs, DEFAULT_RATELIMIT_INTERVAL, DEFAULT_RATELIMIT_BURST);
+
 /* Called with oom_lock held, so the rate-limit state needs no lock. */
 static int balloon_oom_notify(struct notifier_block *nb, unsigned long unused, void *freed)
 {
-	static unsigned long last_report;
-	static bool reported;
+	static unsigned long last_call, last_print;
+	static long last_kb;
+	static bool called, printed;
+	unsigned long interval = msecs_to_jiffies(oom_report_interval_ms);
 	struct balloon_snapshot s;
+	bool deflating, print;
 	long kb;
 
-	if (reported && time_before(jiffies, last_report + msecs_to_jiffies(oom_report_interval_ms)))
-		return NOTIFY_OK;
-	reported = true;
-	last_report = jiffies;
 	balloon_snapshot_take(&s, true);
 	kb = (long)s.actual_pages * BALLOON_PAGE_KB;
+	deflating = s.deflate_on_oom && called && time_before(jiffies, last_call + interval) &&
+		    kb > 0 && kb < last_kb;
+	if (deflating) {
+		print = !printed || time_after_eq(jiffies, last_print + interval);
+	} else {
+		oom_line_rs.interval = interval;
+		print = __ratelimit(&oom_line_rs);
+	}
+	called = true;
+	last_call = jiffies;
+	last_kb = kb;
+	if (!print)
+		return NOTIFY_OK;
+	printed = true;
+	last_print = jiffies;
 	/* No module prefix: this is the line Virtuozzo kernels print in show_mem(). */
 	printk(KERN_WARNING "Balloon InflatedTotal:%ldkB InflatedFree:%ldkB\n",
 	       s.deflate_on_oom ? 0L : kb, s.deflate_on_oom ? kb : 0L);
@@ -270,6 +299,8 @@ static int __init vbtool_balloon_init(void)
 		pr_warn("cannot create debugfs file %s (%ld); OOM reports only\n",
 			name, PTR_ERR(debugfs_file));
 
+	/* No "callbacks suppressed" lines in the middle of OOM reports. */
+	ratelimit_set_flags(&oom_line_rs, RATELIMIT_MSG_ON_RELEASE);
 	err = register_oom_notifier(&oom_nb);
 	if (err)
 		goto out_debugfs;

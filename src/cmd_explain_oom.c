@@ -43,18 +43,20 @@ struct klog_ctx {
 static int klog_record(void *ctx, const char *rec, size_t len)
 {
 	struct klog_ctx *k = ctx;
-	if (k->want || oom_has_key(rec, len))
-		k->want = oom_parser_line(k->p, rec, len, k->off, false);
+	bool key = oom_has_key(rec, len);
+	if (k->want || key)
+		k->want = oom_parser_line(k->p, rec, len, k->off, key, false);
 	k->off += len + 1;
 	return 0;
 }
 
-static int read_live(struct oom_parser *p, struct oom_input_info *info)
+static int read_live(struct oom_parser *p, unsigned idx, struct oom_input_info *info)
 {
 	struct klog_ctx k = { .p = p };
-	info->name = klog_source();
+	if (!info->name)
+		info->name = klog_source();
 	info->format = "kmsg";
-	oom_parser_begin_file(p, 0);
+	oom_parser_begin_file(p, idx);
 	int r = klog_foreach_record(klog_record, &k);
 	oom_parser_end_file(p);
 	if (r < 0) {
@@ -118,11 +120,14 @@ int cmd_explain_oom(int argc, char **argv)
 	struct oom_parser *p = oom_parser_new();
 	bool failed = false;
 	if (nfiles == 0) {
-		failed = read_live(p, &inputs[0]) < 0;
+		failed = read_live(p, 0, &inputs[0]) < 0;
 	} else {
 		for (int i = 0; i < nfiles; i++) {
 			inputs[i].name = argv[optind + i];
-			if (read_file(p, (unsigned)i, &inputs[i]) < 0)
+			/* read as a file, /dev/kmsg would block at its end */
+			int r = strcmp(inputs[i].name, "/dev/kmsg") == 0 ? read_live(p, (unsigned)i, &inputs[i])
+									: read_file(p, (unsigned)i, &inputs[i]);
+			if (r < 0)
 				failed = true;
 		}
 	}
@@ -148,9 +153,7 @@ int cmd_explain_oom(int argc, char **argv)
 	};
 	bool write_ok;
 	if (json) {
-		struct json_object *o = oom_view_json(&rep);
-		write_ok = json_write(stdout, o);
-		json_object_put(o);
+		write_ok = oom_view_json(stdout, &rep);
 	} else {
 		oom_view_text(stdout, &rep);
 		write_ok = !ferror(stdout);

@@ -23,7 +23,7 @@ static void usage(FILE *out)
 		     "      --no-kernel-log    skip the kernel log (inflation failures)\n"
 		     "  -q, --qmp SOCKET       host side: ask QEMU over QMP (path, glob, dir or host:port)\n"
 		     "      --virsh DOMAIN     host side: through virsh qemu-monitor-command\n"
-		     "  -t, --timeout S        QMP: seconds per call (default 5)\n"
+		     "  -t, --timeout S        QMP: seconds per call (default 3)\n"
 		     "      --stats-interval N QMP: set the guest statistics polling interval first\n"
 		     "  -h, --help             this help\n\n"
 		     "Exit status: 0 a balloon was found, 1 failure, 2 usage, 3 no balloon here.\n");

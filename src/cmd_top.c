@@ -68,8 +68,8 @@ static void sleep_until(double when)
 
 static int batch_rows(const struct top_model *m)
 {
-	/* header, 2 per device, vmw/hv, RAM bar and legend, graphs, events */
-	return 1 + 2 * (int)m->r.ndevices + 2 + 3 + TS_COUNT + 1 + BATCH_EVENTS;
+	/* header, 2 per device, vmw/hv, findings, RAM bar and legends, graphs, events */
+	return 1 + 2 * (int)m->r.ndevices + 2 + (int)m->r.nfindings + 3 + TS_COUNT + 1 + 2 * BATCH_EVENTS;
 }
 
 int top_run_batch(const struct top_options *o)

@@ -35,7 +35,7 @@ static void usage(FILE *out)
 		     "  -h, --help     this help\n"
 		     "  -V, --version  print the version\n\n"
 		     "Exit status: 0 ok, 1 failure, 2 usage error, 3 nothing found (no balloon,\n"
-		     "no OOM event). See vbtool(8).\n");
+		     "no OOM event), 4 target not reached in time. See vbtool(8).\n");
 }
 
 int usage_error(const char *cmd, const char *fmt, ...)

@@ -8,7 +8,7 @@ load qmp/helpers
 
 setup_file() {
 	qmp_setup_dir
-	for mode in silent garbage not-qmp garbage-reply hangup huge flood errors; do
+	for mode in silent garbage not-qmp garbage-reply greet-and-close hangup huge flood errors; do
 		start_fake "$mode" "$mode"
 	done
 	start_fake slow-reply slow delay=30
@@ -46,6 +46,16 @@ status_fails_with() {
 	status_fails_with hangup "the monitor closed the connection in the middle of a message"
 }
 
+@test "misbehaving: hangs up right after the greeting (no SIGPIPE)" {
+	for _ in 1 2 3 4 5; do
+		run timeout 20 "$VBTOOL" status --qmp "$QDIR/greet-and-close.sock" --timeout 1
+		# 141 would be death by SIGPIPE.
+		assert_failure 1
+		# EPIPE on the write or ECONNRESET on the read, depending on timing.
+		assert_output --partial "the monitor closed the connection"
+	done
+}
+
 @test "misbehaving: a reply larger than any sane bound" {
 	status_fails_with huge "QMP message larger than 1048576 bytes"
 }
@@ -55,8 +65,10 @@ status_fails_with() {
 	assert_output --regexp "[0-9]+ events arrived meanwhile"
 }
 
-@test "misbehaving: every command fails, qmp_capabilities included" {
-	status_fails_with errors "qmp_capabilities: everything fails here (GenericError)"
+@test "misbehaving: every command fails, qmp_capabilities included; no escape reaches the terminal" {
+	# The fake's message holds ESC [31m: it must come out as '?'.
+	status_fails_with errors "qmp_capabilities: everything fails ?[31mhere (GenericError)"
+	[[ "$output" != *$'\e'* ]] || false
 }
 
 @test "misbehaving: replies slower than --timeout" {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "oom/scan.h"
 #include "util.h"
 
 #define LINE_CAP 16384     /* a physical line is parsed up to this much */
@@ -75,16 +76,19 @@ const char *oom_kind_name(enum oom_kind k)
 
 /* ---- small text helpers ------------------------------------------------ */
 
-static const char *find(const char *s, size_t n, const char *lit)
+static const char *find_n(const char *s, size_t n, const char *lit, size_t l)
 {
-	return memmem(s, n, lit, strlen(lit));
+	return memmem(s, n, lit, l);
 }
 
-static bool starts(const char *s, size_t n, const char *lit)
+static bool starts_n(const char *s, size_t n, const char *lit, size_t l)
 {
-	size_t l = strlen(lit);
 	return n >= l && memcmp(s, lit, l) == 0;
 }
+
+/* string literals only: their length is known at compile time */
+#define find(s, n, lit) find_n((s), (n), "" lit, sizeof(lit) - 1)
+#define starts(s, n, lit) starts_n((s), (n), "" lit, sizeof(lit) - 1)
 
 static bool is_digit(char c)
 {
@@ -115,9 +119,8 @@ static struct opt_i64 snum_at(const char *s, const char *lim)
 }
 
 /* "key" followed by a number, where key starts a token. */
-static const char *token(const char *s, size_t n, const char *key)
+static const char *token_n(const char *s, size_t n, const char *key, size_t kl)
 {
-	size_t kl = strlen(key);
 	const char *p = s, *end = s + n;
 	while (p < end && (p = memmem(p, (size_t)(end - p), key, kl))) {
 		if (p == s || p[-1] == ' ' || p[-1] == ',' || p[-1] == '(' || p[-1] == '\t')
@@ -127,9 +130,9 @@ static const char *token(const char *s, size_t n, const char *key)
 	return NULL;
 }
 
-static struct opt_u64 tok_u64(const char *s, size_t n, const char *key)
+static struct opt_u64 tok_u64_n(const char *s, size_t n, const char *key, size_t kl)
 {
-	const char *v = token(s, n, key);
+	const char *v = token_n(s, n, key, kl);
 	if (!v)
 		return OPT_U64_UNKNOWN;
 	while (v < s + n && *v == ' ')
@@ -137,15 +140,19 @@ static struct opt_u64 tok_u64(const char *s, size_t n, const char *key)
 	return num_at(v, s + n, NULL);
 }
 
-static struct opt_i64 tok_i64(const char *s, size_t n, const char *key)
+static struct opt_i64 tok_i64_n(const char *s, size_t n, const char *key, size_t kl)
 {
-	const char *v = token(s, n, key);
+	const char *v = token_n(s, n, key, kl);
 	if (!v)
 		return (struct opt_i64){ false, 0 };
 	while (v < s + n && *v == ' ')
 		v++;
 	return snum_at(v, s + n);
 }
+
+#define token(s, n, lit) token_n((s), (n), "" lit, sizeof(lit) - 1)
+#define tok_u64(s, n, lit) tok_u64_n((s), (n), "" lit, sizeof(lit) - 1)
+#define tok_i64(s, n, lit) tok_i64_n((s), (n), "" lit, sizeof(lit) - 1)
 
 /* Copies text for display: control bytes and invalid UTF-8 become '?'. */
 static void copy_text(char *dst, size_t cap, const char *src, size_t n)
@@ -211,7 +218,7 @@ static void init_event(struct oom_parser *p, struct oom_event *e, const struct o
 	memset(e, 0, sizeof(*e));
 	e->file_index = p->file_index;
 	if (meta) {
-		memcpy(e->time_text, meta->time_text, sizeof(e->time_text));
+		copy_text(e->time_text, sizeof(e->time_text), meta->time_text, strlen(meta->time_text));
 		e->has_uptime = meta->has_uptime;
 		e->uptime_s = meta->uptime_s;
 	}
@@ -223,7 +230,7 @@ static void add_evidence(struct oom_balloon_seen *b, const char *msg, size_t n, 
 		return;
 	struct oom_evidence *ev = &b->evidence[b->nevidence++];
 	copy_text(ev->text, sizeof(ev->text), msg, n);
-	snprintf(ev->time_text, sizeof(ev->time_text), "%s", time_text);
+	copy_text(ev->time_text, sizeof(ev->time_text), time_text, strlen(time_text));
 }
 
 static void end_event(struct oom_parser *p)
@@ -324,7 +331,7 @@ static enum oom_kind kind_of_constraint(const char *s, size_t n)
 /* The value of "key=" up to the next ','. */
 static void field_copy(const char *s, size_t n, const char *key, char *dst, size_t cap)
 {
-	const char *v = token(s, n, key);
+	const char *v = token_n(s, n, key, strlen(key));
 	if (!v)
 		return;
 	const char *e = memchr(v, ',', (size_t)(s + n - v));
@@ -366,7 +373,10 @@ static void on_killed(struct oom_parser *p, const char *s, size_t n, const char 
 	if (!pid_comm(num, s + n, terms, &pid, comm, sizeof(comm)))
 		return;
 	struct oom_event *e = p->cur;
-	bool same = e && (!e->vic.present || (e->vic.pid.known && e->vic.pid.v == pid.v));
+	/* pre-5.0 "Kill process P ... or sacrifice child" may be followed by
+	 * the kill of a child: "Killed process" names the real victim */
+	bool same = e && (!e->vic.present || (e->vic.pid.known && e->vic.pid.v == pid.v) ||
+			  (p->state == ST_TAIL && !e->vic.total_vm_kb.known));
 	if (!e || !same || (e->kill_seen && e->vic.total_vm_kb.known))
 		e = new_event(p, meta, true);
 	struct oom_victim *v = &e->vic;
@@ -454,8 +464,10 @@ static const char *balloon_driver_of(const char *s, size_t n)
 		{ "vmw_balloon", "vmw_balloon" },	 { "vmmemctl", "vmw_balloon" },
 		{ "xen:balloon", "xen_balloon" },	 { "xen_balloon", "xen_balloon" },
 	};
+	if (!find(s, n, "alloon") && !find(s, n, "vmmemctl") && !find(s, n, "Out of puff"))
+		return NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(pats); i++)
-		if (find(s, n, pats[i].needle))
+		if (find_n(s, n, pats[i].needle, strlen(pats[i].needle)))
 			return pats[i].driver;
 	return NULL;
 }
@@ -615,14 +627,15 @@ static void pages_line(const char *s, size_t n, const char *what, struct opt_u64
 {
 	const char *q;
 	struct opt_u64 v = num_at(s, s + n, &q);
-	if (v.known && starts(q, (size_t)(s + n - q), what))
+	if (v.known && starts_n(q, (size_t)(s + n - q), what, strlen(what)))
 		*out = v;
 }
 
 static void in_event_line(struct oom_parser *p, struct oom_event *e, const char *s, size_t n)
 {
 	const char *end = s + n;
-	if (find(s, n, "virtballoon_oom_notify"))
+	bool frame = memchr(s, '+', n) != NULL; /* "func+0x1a/0x80" */
+	if (frame && find(s, n, "virtballoon_oom_notify"))
 		e->balloon.oom_notify_frame = true;
 	if (starts(s, n, "CPU: ") || starts(s, n, "Pid: ")) {
 		const char *pid = find(s, n, "PID: ");
@@ -685,11 +698,11 @@ static void in_event_line(struct oom_parser *p, struct oom_event *e, const char 
 		}
 		return;
 	}
-	if (starts(s, n, "Memory cgroup stats for ") || find(s, n, "mem_cgroup_out_of_memory")) {
+	if (starts(s, n, "Memory cgroup stats for ") || (frame && find(s, n, "mem_cgroup_out_of_memory"))) {
 		e->memcg_hint = true;
 		return;
 	}
-	if (find(s, n, "Out of memory and no killable processes"))
+	if (starts(s, n, "Out of memory and no killable processes"))
 		e->no_killable = true;
 }
 
@@ -699,6 +712,11 @@ static void process_logical(struct oom_parser *p, const char *s, size_t n, const
 	if (!n)
 		return;
 	const char *at;
+	/* every kind of line below holds "oom", "alloon" or "Kill", except the
+	 * event's body lines (in_event_line) and the panic lines */
+	bool key = oom_has_key(s, n);
+	if (!key)
+		goto body;
 	if ((at = find(s, n, "invoked oom-killer:")) && at > s) {
 		on_invoked(p, s, n, at, meta);
 		return;
@@ -723,7 +741,8 @@ static void process_logical(struct oom_parser *p, const char *s, size_t n, const
 		on_reaper(p, s, n);
 		return;
 	}
-	if (starts(s, n, "Kernel panic - not syncing: Out of memory") || find(s, n, "System is deadlocked on memory")) {
+body:
+	if (starts(s, n, "Kernel panic - not syncing: Out of memory") || starts(s, n, "System is deadlocked on memory")) {
 		struct oom_event *e = p->cur ? p->cur : p->nev ? &p->ev[p->nev - 1] : NULL;
 		if (e)
 			e->panic = true;
@@ -732,9 +751,10 @@ static void process_logical(struct oom_parser *p, const char *s, size_t n, const
 	struct oom_event *e = p->cur;
 	if (e && p->state == ST_EVENT)
 		in_event_line(p, e, s, n);
-	const char *drv = balloon_driver_of(s, n);
+	const char *drv = key ? balloon_driver_of(s, n) : NULL;
 	if (drv) {
-		if (e) {
+		/* inside an event it belongs to it; after the kill, to the next one */
+		if (e && p->state == ST_EVENT) {
 			snprintf(e->balloon.driver, sizeof(e->balloon.driver), "%s", drv);
 			if (s[0] != '?' && !find(s, n, "+0x")) /* messages, not stack frames */
 				add_evidence(&e->balloon, s, n, meta->time_text);
@@ -748,7 +768,7 @@ static void process_logical(struct oom_parser *p, const char *s, size_t n, const
 				}
 				struct oom_evidence *ev = &p->idle_ev[p->nidle_ev++];
 				copy_text(ev->text, sizeof(ev->text), s, n);
-				snprintf(ev->time_text, sizeof(ev->time_text), "%s", meta->time_text);
+				copy_text(ev->time_text, sizeof(ev->time_text), meta->time_text, strlen(meta->time_text));
 			}
 		}
 	}
@@ -763,9 +783,18 @@ static bool starts_message(const char *s, size_t n)
 					     "oom_reaper:", "Mem-Info:", "Balloon Inflated", "Tasks state",
 					     "Call Trace:", "CPU: ", "Hardware name:" };
 	for (size_t i = 0; i < ARRAY_SIZE(marks); i++)
-		if (find(s, n < 64 ? n : 64, marks[i]))
+		if (find_n(s, n < 64 ? n : 64, marks[i], strlen(marks[i])))
 			return true;
 	return false;
+}
+
+/* Markdown and mail prose around a pasted log: never part of a kernel line. */
+static bool looks_like_prose(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+	if (c >= 0x80 || c == '`' || c == '#' || c == '>' || c == '|')
+		return true;
+	return n >= 2 && (c == '-' || c == '*') && s[1] == ' ';
 }
 
 static void flush_pending(struct oom_parser *p)
@@ -789,7 +818,8 @@ static void count_line(struct oom_parser *p)
 		end_event(p);
 }
 
-bool oom_parser_line(struct oom_parser *p, const char *line, size_t len, uint64_t offset, bool truncated)
+bool oom_parser_line(struct oom_parser *p, const char *line, size_t len, uint64_t offset, bool key,
+		     bool truncated)
 {
 	if (len >= LINE_CAP) {
 		len = LINE_CAP - 1;
@@ -805,7 +835,7 @@ bool oom_parser_line(struct oom_parser *p, const char *line, size_t len, uint64_
 	const char *m = ol.msg;
 	size_t mn = ol.len;
 	trim(&m, &mn);
-	bool continuation = p->have_pending && !ol.prefixed && !ol.foreign && mn > 0 && m[0] != '`' &&
+	bool continuation = p->have_pending && !ol.prefixed && !ol.foreign && mn > 0 && !looks_like_prose(m, mn) &&
 			    !starts_message(m, mn);
 	if (continuation) {
 		size_t room = LOGICAL_CAP - 1 - p->llen;
@@ -826,7 +856,7 @@ bool oom_parser_line(struct oom_parser *p, const char *line, size_t len, uint64_
 	count_line(p);
 	if (ol.foreign || mn == 0)
 		return p->state != ST_IDLE;
-	if (ol.prefixed && !ol.kmsg) {
+	if (ol.prefixed && !ol.kmsg && (key || p->state != ST_IDLE)) {
 		/* keep it: the next line may be its wrapped continuation */
 		memcpy(p->logical, ol.msg, ol.len);
 		p->llen = ol.len;

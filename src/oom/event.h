@@ -11,12 +11,13 @@
 #include "parse.h"
 #include "oom/prefix.h"
 
-#define OOM_COMM_MAX 64     /* kernel comms are 15 bytes; room for junk we keep */
-#define OOM_MAX_ZONES 16
+#define OOM_COMM_MAX 48     /* kernel comms are 15 bytes; room for some junk */
+#define OOM_MAX_ZONES 8
 #define OOM_TOP_TASKS 5
-#define OOM_MAX_EVIDENCE 3
-#define OOM_EVIDENCE_LEN 160
-#define OOM_MAX_EVENTS 4096 /* beyond this, events are counted, not kept */
+#define OOM_MAX_EVIDENCE 2
+#define OOM_EVIDENCE_LEN 120
+#define OOM_MAX_EVENTS 2048 /* beyond this, events are counted, not kept: bounded memory */
+#define OOM_TASK_COMM_MAX 32
 
 struct opt_i64 {
 	bool known;
@@ -31,7 +32,7 @@ struct oom_invoker {
 	char comm[OOM_COMM_MAX];
 	struct opt_u64 pid;
 	struct opt_u64 gfp_mask;
-	char gfp_printed[256]; /* the flag names the kernel printed, if any */
+	char gfp_printed[160]; /* the flag names the kernel printed, if any */
 	struct opt_i64 order;
 	struct opt_i64 oom_score_adj;
 };
@@ -58,7 +59,7 @@ struct oom_task {
 	uint64_t rss_pages;
 	struct opt_u64 total_vm_pages, rss_anon_pages, rss_file_pages, rss_shmem_pages;
 	struct opt_i64 oom_score_adj;
-	char comm[OOM_COMM_MAX];
+	char comm[OOM_TASK_COMM_MAX];
 };
 
 struct oom_evidence {
@@ -100,8 +101,8 @@ struct oom_event {
 	unsigned nzones;
 
 	/* memcg */
-	char memcg[256];
-	char task_memcg[256];
+	char memcg[160];
+	char task_memcg[160];
 	struct opt_u64 memcg_usage_kb, memcg_limit_kb, memcg_failcnt;
 	bool memcg_hint; /* memcg evidence without the constraint line */
 
@@ -123,9 +124,12 @@ void oom_parser_free(struct oom_parser *p);
 /* Starts a new input (resets per-file state; events stay). */
 void oom_parser_begin_file(struct oom_parser *p, unsigned file_index);
 /* One physical line (without its newline); offset is where it starts in the
- * current input. Returns true when the parser wants the next line too
- * (inside an event), false when it can wait for the next key line. */
-bool oom_parser_line(struct oom_parser *p, const char *line, size_t len, uint64_t offset, bool truncated);
+ * current input; key: the scanner found a key in it (else it is a line the
+ * parser asked for). Returns true when the parser wants the next line too
+ * (inside an event, or to see whether it continues a wrapped line), false
+ * when it can wait for the next key line. */
+bool oom_parser_line(struct oom_parser *p, const char *line, size_t len, uint64_t offset, bool key,
+		     bool truncated);
 /* Ends the current input (flushes a pending joined line). */
 void oom_parser_end_file(struct oom_parser *p);
 /* Merges fragments of one event split by out-of-order pasting; call once

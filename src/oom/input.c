@@ -26,6 +26,7 @@ struct oom_input {
 	unsigned char *ibuf; /* compressed input, or the peeked bytes */
 	size_t ipos, ilen;
 	bool in_eof, done;
+	bool mid, after_member, flush; /* decoder state, see read_gzip/read_zstd */
 	z_stream z;
 	lzma_stream x;
 	ZSTD_DStream *zs;
@@ -110,26 +111,39 @@ nomem:
 	return -ENOMEM;
 }
 
+/* mid: inside a gzip member (its end not seen yet); at the end of the
+ * file that means the file was cut. Bytes after a complete member that do
+ * not start another one are ignored, as gzip(1) does. */
 static ssize_t read_gzip(struct oom_input *in, char *buf, size_t len)
 {
-	in->z.next_out = (Bytef *)buf;
 	uInt want = (uInt)(len > UINT32_MAX ? UINT32_MAX : len);
+	in->z.next_out = (Bytef *)buf;
 	in->z.avail_out = want;
 	while (in->z.avail_out == want) {
-		int r = refill(in);
-		if (r < 0)
+		int r = 1;
+		if (in->ipos == in->ilen && (r = refill(in)) < 0)
 			return r;
-		if (r == 0)
-			return in->z.avail_in ? -EILSEQ : 0;
 		in->z.next_in = in->ibuf + in->ipos;
 		in->z.avail_in = (uInt)(in->ilen - in->ipos);
 		int zr = inflate(&in->z, Z_NO_FLUSH);
 		in->ipos = in->ilen - in->z.avail_in;
 		if (zr == Z_STREAM_END) {
-			if (inflateReset(&in->z) != Z_OK) /* concatenated members */
+			in->mid = false;
+			in->after_member = true;
+			if (inflateReset(&in->z) != Z_OK)
 				return -EILSEQ;
-		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+		} else if (zr == Z_BUF_ERROR) {
+			if (r == 0)
+				return in->mid ? -EILSEQ : 0;
+		} else if (zr != Z_OK) {
+			if (in->after_member && !in->mid) {
+				in->ipos = in->ilen;
+				in->in_eof = true;
+				return 0;
+			}
 			return -EILSEQ;
+		} else {
+			in->mid = true;
 		}
 	}
 	return (ssize_t)(want - in->z.avail_out);
@@ -157,20 +171,26 @@ static ssize_t read_xz(struct oom_input *in, char *buf, size_t len)
 	return (ssize_t)(len - in->x.avail_out);
 }
 
+/* mid: a frame is not complete yet; flush: the output filled up, so the
+ * decoder may hold more without needing input. */
 static ssize_t read_zstd(struct oom_input *in, char *buf, size_t len)
 {
 	ZSTD_outBuffer ob = { buf, len, 0 };
 	while (ob.pos == 0) {
-		int r = refill(in);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return 0;
+		if (in->ipos == in->ilen && !in->flush) {
+			int r = refill(in);
+			if (r < 0)
+				return r;
+			if (r == 0)
+				return in->mid ? -EILSEQ : 0;
+		}
 		ZSTD_inBuffer ib = { in->ibuf + in->ipos, in->ilen - in->ipos, 0 };
 		size_t zr = ZSTD_decompressStream(in->zs, &ob, &ib);
 		in->ipos += ib.pos;
 		if (ZSTD_isError(zr))
 			return -EILSEQ;
+		in->mid = zr != 0;
+		in->flush = ob.pos == ob.size;
 	}
 	return (ssize_t)ob.pos;
 }

@@ -11,3 +11,17 @@ libvbtool_a_SOURCES += \
 	src/oom/gfp.c src/oom/gfp.h \
 	src/oom/verdict.c src/oom/verdict.h \
 	src/oom/view_text.c src/oom/view_json.c src/oom/view.h
+
+OOM_UNIT_TESTS = tests/unit/test_oom_prefix tests/unit/test_oom_events
+check_PROGRAMS += $(OOM_UNIT_TESTS)
+TESTS += $(OOM_UNIT_TESTS)
+tests_unit_test_oom_prefix_SOURCES = tests/unit/test_oom_prefix.c tests/unit/tap.h
+tests_unit_test_oom_prefix_LDADD = $(VBTOOL_LIBS)
+tests_unit_test_oom_events_SOURCES = tests/unit/test_oom_events.c tests/unit/tap.h
+tests_unit_test_oom_events_LDADD = $(VBTOOL_LIBS)
+
+TESTS += tests/explain-oom.bats tests/explain-oom-bad-input.bats
+dist_man_MANS += man/vbtool-explain-oom.8
+BENCHES += bench/explain-oom.sh
+# tests/data (the corpus, synthetic logs and make-logs.py) and bench/ are
+# already in EXTRA_DIST as whole directories.

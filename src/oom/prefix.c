@@ -19,6 +19,11 @@ static bool is_alpha(char c)
 
 size_t oom_clean_line(const char *src, size_t len, char *dst, size_t cap)
 {
+	if (len < cap && !memchr(src, '\r', len) && !memchr(src, 0x1b, len) && !memchr(src, 0, len)) {
+		memcpy(dst, src, len); /* the common case: nothing to remove */
+		dst[len] = '\0';
+		return len;
+	}
 	size_t o = 0;
 	for (size_t i = 0; i < len && o + 1 < cap; i++) {
 		unsigned char c = (unsigned char)src[i];
@@ -57,21 +62,23 @@ static bool parse_uptime(const char *s, size_t n, double *out)
 	while (i < n && s[i] == ' ')
 		i++;
 	size_t int_start = i;
-	uint64_t sec = 0;
+	double sec = 0;
 	while (i < n && is_digit(s[i])) {
-		if (i - int_start >= 12)
+		if (i - int_start >= 30)
 			return false;
-		sec = sec * 10 + (uint64_t)(s[i] - '0');
+		sec = sec * 10 + (s[i] - '0');
 		i++;
 	}
 	if (i == int_start || i >= n || s[i] != '.')
 		return false;
 	i++;
 	size_t frac_start = i;
-	double frac = 0, scale = 0.1;
+	uint64_t frac = 0, scale = 1;
 	while (i < n && is_digit(s[i])) {
-		frac += (s[i] - '0') * scale;
-		scale /= 10;
+		if (i - frac_start < 9) {
+			frac = frac * 10 + (uint64_t)(s[i] - '0');
+			scale *= 10;
+		}
 		i++;
 	}
 	if (i - frac_start < 3)
@@ -80,7 +87,7 @@ static bool parse_uptime(const char *s, size_t n, double *out)
 		i++;
 	if (i != n)
 		return false;
-	*out = (double)sec + frac;
+	*out = sec + (double)frac / (double)scale;
 	return true;
 }
 
@@ -121,6 +128,19 @@ static size_t peel_bracket(const char *s, size_t n, struct oom_line *out)
 		set_time(out, s + 1, inner);
 	}
 	size_t used = inner + 2;
+	/* CONFIG_PRINTK_CALLER: "[  12.345678][ T1234] " or "[C1]" */
+	if (out->has_uptime && used + 3 < n && s[used] == '[') {
+		size_t k = used + 1;
+		while (k < n && s[k] == ' ')
+			k++;
+		if (k < n && (s[k] == 'T' || s[k] == 'C')) {
+			size_t d = ++k;
+			while (k < n && is_digit(s[k]))
+				k++;
+			if (k > d && k < n && s[k] == ']')
+				used = k + 1;
+		}
+	}
 	if (used < n && s[used] == ' ')
 		used++;
 	return used;
@@ -168,6 +188,8 @@ static size_t peel_facility(const char *s, size_t n)
 	static const char *const fac[] = { "kern", "user", "mail", "daemon", "auth", "syslog", "lpr",
 					   "news", "uucp", "cron", "authpriv", "ftp", "local0", "local1",
 					   "local2", "local3", "local4", "local5", "local6", "local7" };
+	if (n < 6 || s[0] < 'a' || s[0] > 'z' || !memchr(s, ':', n < 12 ? n : 12))
+		return 0;
 	size_t i = 0;
 	while (i < n && (is_alpha(s[i]) || is_digit(s[i])) && i < 10)
 		i++;
@@ -263,6 +285,23 @@ static size_t peel_iso_time(const char *s, size_t n)
 	return i;
 }
 
+/* journalctl -o short-full: "Sun 2026-11-22 10:00:00 UTC ". */
+static size_t peel_full_time(const char *s, size_t n)
+{
+	if (n < 25 || !is_alpha(s[0]) || !is_alpha(s[1]) || !is_alpha(s[2]) || s[3] != ' ' ||
+	    !is_digit(s[4]) || s[8] != '-' || s[11] != '-' || s[14] != ' ' || s[17] != ':')
+		return 0;
+	size_t i = 15;
+	while (i < n && s[i] != ' ')
+		i++;
+	i++; /* the time zone */
+	while (i < n && s[i] != ' ' && i < 48)
+		i++;
+	if (i >= n || s[i] != ' ')
+		return 0;
+	return i;
+}
+
 /* An uptime bracket somewhere in the first bytes, after a login prompt or
  * other junk a serial console glued on. */
 static const char *find_glued_bracket(const char *s, size_t n)
@@ -330,7 +369,7 @@ void oom_normalise(const char *line, size_t len, struct oom_line *out)
 				s += h, n -= h;
 			continue;
 		}
-		if ((k = peel_month_time(s, n)) || (k = peel_iso_time(s, n))) {
+		if ((k = peel_month_time(s, n)) || (k = peel_iso_time(s, n)) || (k = peel_full_time(s, n))) {
 			set_time(out, s, k);
 			s += k + 1, n -= k + 1;
 			out->prefixed = true;

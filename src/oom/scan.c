@@ -76,7 +76,8 @@ static void scan_lines(struct scan *s, const char *q, const char *lim)
 {
 	while (q < lim) {
 		const char *ls = q;
-		if (!s->want) {
+		bool key = !s->want;
+		if (key) {
 			const char *k = find_key(s->buf, q, lim);
 			if (!k)
 				return;
@@ -86,7 +87,9 @@ static void scan_lines(struct scan *s, const char *q, const char *lim)
 		const char *e = memchr(ls, '\n', (size_t)(lim - ls));
 		if (!e)
 			e = lim;
-		s->want = oom_parser_line(s->p, ls, (size_t)(e - ls), s->base_off + (uint64_t)(ls - s->buf), false);
+		if (!key) /* a line the parser asked for: it may hold a key too */
+			key = find_key(s->buf, ls, e) != NULL;
+		s->want = oom_parser_line(s->p, ls, (size_t)(e - ls), s->base_off + (uint64_t)(ls - s->buf), key, false);
 		q = e + 1;
 	}
 }
@@ -128,8 +131,9 @@ int oom_scan_input(struct oom_input *in, struct oom_parser *p)
 		if (!lim) {
 			if (start == s.buf && have == OOM_SCAN_BUF) {
 				/* a line longer than the buffer: parse its head, skip the rest */
-				if (s.want || find_key(s.buf, s.buf, end))
-					s.want = oom_parser_line(p, s.buf, have, s.base_off, true);
+				bool key = find_key(s.buf, s.buf, end) != NULL;
+				if (s.want || key)
+					s.want = oom_parser_line(p, s.buf, have, s.base_off, key, true);
 				skipping = true;
 				s.base_off += have;
 				have = 0;

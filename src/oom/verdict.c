@@ -104,7 +104,10 @@ void oom_facts(const struct oom_event *e, struct oom_facts *f)
 	}
 	if (s->oom_notify_frame)
 		b->deflate_on_oom = 1;
-	if (!b->source && e->kind == OOM_KIND_GLOBAL && f->gap_kb.known) {
+	/* Only with a balloon driver in the log: a gap alone is as often a
+	 * crashkernel, KASAN or firmware reservation. */
+	bool driver_seen = s->driver[0] || s->oom_notify_frame;
+	if (!b->source && driver_seen && e->kind == OOM_KIND_GLOBAL && f->gap_kb.known) {
 		uint64_t base = f->ram_kb.known ? f->ram_kb.v : (f->present_kb.known ? f->present_kb.v : 0);
 		uint64_t expected = base / MEMMAP_DIVISOR + FIXED_RESERVE_KB;
 		if (base && f->gap_kb.v > expected && percent(f->gap_kb.v - expected, base) >= ESTIMATE_MIN_PERCENT) {
@@ -113,7 +116,7 @@ void oom_facts(const struct oom_event *e, struct oom_facts *f)
 			b->estimate = true;
 		}
 	}
-	if (!b->source && (s->driver[0] || s->oom_notify_frame))
+	if (!b->source && driver_seen)
 		b->source = "driver_only";
 	b->present = b->source != NULL;
 }
@@ -307,6 +310,17 @@ static void say_insufficient(const struct oom_event *e, const struct oom_facts *
 		n = snprintf(buf, len, "The log does not hold this event's memory figures. ");
 	if (n < 0 || (size_t)n >= len)
 		return;
+	uint64_t base = f->ram_kb.known ? f->ram_kb.v : 0;
+	if (f->gap_kb.known && base && percent(f->gap_kb.v, base) >= ESTIMATE_MIN_PERCENT) {
+		char g[32];
+		int k = snprintf(buf + n, len - (size_t)n,
+				 "Zones have %s more present than managed memory (%u%% of RAM): a balloon without "
+				 "DEFLATE_ON_OOM looks like that, but so do crashkernel and debug reservations. ",
+				 fmt_kb(g, sizeof(g), f->gap_kb.v), percent(f->gap_kb.v, base));
+		if (k < 0 || (size_t)(n + k) >= len)
+			return;
+		n += k;
+	}
 	snprintf(buf + n, len - (size_t)n,
 		 "%s%s%s: the vbtool module (a Balloon InflatedTotal line) or a 6.15+ kernel (per-node Balloon:) "
 		 "would show what the balloon held.",

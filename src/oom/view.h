@@ -26,7 +26,9 @@ struct oom_report {
 };
 
 void oom_view_text(FILE *out, const struct oom_report *r);
-/* The JSON contract documented in vbtool-explain-oom(8). */
-struct json_object *oom_view_json(const struct oom_report *r);
+/* The JSON contract documented in vbtool-explain-oom(8), written one event
+ * at a time so memory does not grow with the number of events. False on a
+ * write error. */
+bool oom_view_json(FILE *out, const struct oom_report *r);
 
 #endif

@@ -201,6 +201,17 @@ static struct json_object *balloon_json(const struct oom_event *e, const struct 
 	return o;
 }
 
+/* Microsecond precision, written as printed rather than as 17 digits. */
+static struct json_object *uptime_json(double s)
+{
+	char buf[40];
+	snprintf(buf, sizeof(buf), "%.6f", s);
+	size_t n = strlen(buf);
+	while (n > 1 && buf[n - 1] == '0' && buf[n - 2] != '.')
+		buf[--n] = '\0';
+	return json_object_new_double_s(s, buf);
+}
+
 static struct json_object *event_json(const struct oom_report *r, size_t i)
 {
 	const struct oom_event *e = &r->ev[i];
@@ -208,7 +219,7 @@ static struct json_object *event_json(const struct oom_report *r, size_t i)
 	struct json_object *o = json_object_new_object();
 	ADD(o, "file", e->file_index < r->ninputs ? json_object_new_string(r->inputs[e->file_index].name) : NULL);
 	ADD(o, "time", str_or_null(e->time_text));
-	ADD(o, "uptime_s", e->has_uptime ? json_object_new_double(e->uptime_s) : NULL);
+	ADD(o, "uptime_s", e->has_uptime ? uptime_json(e->uptime_s) : NULL);
 	ADD(o, "kind", json_object_new_string(oom_kind_name(e->kind)));
 	ADD(o, "constraint", str_or_null(e->constraint));
 	ADD(o, "order", opt_i64_json(e->inv.order));
@@ -281,12 +292,22 @@ static struct json_object *summary_json(const struct oom_report *r)
 	return o;
 }
 
-struct json_object *oom_view_json(const struct oom_report *r)
+static bool put(FILE *out, struct json_object *o)
 {
-	struct json_object *root = json_object_new_object(), *events = json_object_new_array();
-	for (size_t i = 0; i < r->nev; i++)
-		json_object_array_add(events, event_json(r, i));
-	ADD(root, "events", events);
-	ADD(root, "summary", summary_json(r));
-	return root;
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	bool ok = fputs(s, out) >= 0;
+	json_object_put(o);
+	return ok;
+}
+
+bool oom_view_json(FILE *out, const struct oom_report *r)
+{
+	bool ok = fputs("{\n\"events\":[", out) >= 0;
+	for (size_t i = 0; ok && i < r->nev; i++) {
+		ok = fputs(i ? ",\n" : "\n", out) >= 0;
+		ok = ok && put(out, event_json(r, i));
+	}
+	ok = ok && fputs("\n],\n\"summary\":", out) >= 0;
+	ok = ok && put(out, summary_json(r));
+	return ok && fputs("\n}\n", out) >= 0;
 }

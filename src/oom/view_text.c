@@ -131,7 +131,7 @@ void oom_view_text(FILE *out, const struct oom_report *r)
 			sep = ", ";
 		}
 	}
-	fprintf(out, "%s\n", r->nev ? ")" : "");
+	fprintf(out, "%s\n", r->nev ? ")" : ": no OOM kill report in the input");
 	if (r->nev) {
 		fprintf(out, "  victims:  ");
 		size_t shown = 0;

@@ -47,22 +47,16 @@ static void set_error(struct qmp_error *e, const char *hint, const char *fmt, ..
 static void set_error(struct qmp_error *e, const char *hint, const char *fmt, ...)
 {
 	va_list ap;
-	struct strbuf sb;
 	qmp_error_clear(e);
-	sb_init(&sb);
-	char *msg;
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	if (vasprintf(&e->message, fmt, ap) < 0)
+		e->message = xstrdup("(out of memory)");
 	va_end(ap);
-	sb_adds(&sb, msg ? msg : "(out of memory)");
-	free(msg);
-	e->message = sb_detach(&sb);
 	e->hint = hint;
 }
 
 /* A failure that leaves the stream in an unknown state: no further calls. */
-static int fail_dead(struct qmp_client *c, struct qmp_error *e)
+static int fail_dead(struct qmp_client *c)
 {
 	c->dead = true;
 	return -1;
@@ -151,7 +145,7 @@ static int read_message(struct qmp_client *c, long long deadline, const char *wh
 				else
 					set_error(e, "is this a QMP socket (not an HMP monitor or a serial console)?",
 						  "bad JSON from the monitor (waiting for %s): %s", what, why);
-				return fail_dead(c, e);
+				return fail_dead(c);
 			}
 			continue;
 		}
@@ -166,7 +160,7 @@ static int read_message(struct qmp_client *c, long long deadline, const char *wh
 			c->len = (size_t)n;
 			continue;
 		}
-		if (n == 0) {
+		if (n == 0 || errno == ECONNRESET) {
 			set_error(e, NULL, "the monitor closed the connection%s (waiting for %s)",
 				  qmp_framer_partial(&c->fr) ? " in the middle of a message" : "", what);
 		} else if (errno == ETIMEDOUT) {
@@ -180,7 +174,7 @@ static int read_message(struct qmp_client *c, long long deadline, const char *wh
 		} else {
 			set_error(e, NULL, "reading from the monitor: %s", strerror(errno));
 		}
-		return fail_dead(c, e);
+		return fail_dead(c);
 	}
 }
 
@@ -210,72 +204,102 @@ static int take_reply(const char *command, struct json_object *msg, struct json_
 		json_object_object_get_ex(v, "desc", &desc);
 	}
 	qmp_error_clear(e);
-	e->class = xstrdup(cls && json_object_is_type(cls, json_type_string) ? json_object_get_string(cls)
-									     : "GenericError");
-	e->message = xasprintf("%s: %s (%s)", command,
-			       desc && json_object_is_type(desc, json_type_string) ? json_object_get_string(desc)
-										  : "error without a description",
-			       e->class);
+	/* Both end up on a terminal: no control characters. */
+	const char *c = cls && json_object_is_type(cls, json_type_string) ? json_object_get_string(cls) : "GenericError";
+	const char *d = desc && json_object_is_type(desc, json_type_string) ? json_object_get_string(desc)
+									     : "error without a description";
+	char *safe = xstrndup_printable(d, strlen(d));
+	e->class = xstrndup_printable(c, strlen(c));
+	e->message = xasprintf("%s: %s (%s)", command, safe, e->class);
+	free(safe);
 	return -1;
 }
 
-static bool id_matches(struct json_object *msg, long long id)
+/* The call a reply belongs to: by id; a reply without an id (QEMU's answer
+ * to a command it could not parse) goes to the oldest call still open. */
+static struct qmp_call *owner(struct json_object *msg, struct qmp_call *calls, size_t n, long long id0,
+			      const bool *done)
 {
 	struct json_object *v;
-	if (!json_object_object_get_ex(msg, "id", &v))
-		return true; /* QEMU answers a command it could not parse without an id */
-	return json_object_is_type(v, json_type_int) && json_object_get_int64(v) == id;
+	if (!json_object_object_get_ex(msg, "id", &v)) {
+		for (size_t i = 0; i < n; i++)
+			if (!done[i])
+				return &calls[i];
+		return NULL;
+	}
+	if (!json_object_is_type(v, json_type_int))
+		return NULL;
+	long long k = json_object_get_int64(v) - id0;
+	if (k < 0 || (unsigned long long)k >= n || done[k])
+		return NULL; /* a late reply to an abandoned call, or noise */
+	return &calls[k];
 }
 
-static int execute_socket(struct qmp_client *c, const char *command, struct json_object *req,
-			  long long id, struct json_object **ret, struct qmp_error *e)
+/* Sends every request at once, then collects the replies: one round trip
+ * for the lot (QEMU runs them in order). */
+static int execute_socket(struct qmp_client *c, struct qmp_call *calls, size_t n, struct json_object **reqs,
+			  long long id0, struct qmp_error *e)
 {
 	long long deadline = qmp_deadline_after(c->timeout_s);
-	const char *text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
-	char *line = xasprintf("%s\r\n", text);
-	int w = qmp_write_all(c->fd, line, strlen(line), deadline);
-	free(line);
-	if (w < 0) {
-		set_error(e, NULL, "sending %s: %s", command,
-			  errno == ETIMEDOUT ? "the monitor does not read" : strerror(errno));
-		return fail_dead(c, e);
+	struct strbuf out;
+	sb_init(&out);
+	for (size_t i = 0; i < n; i++) {
+		sb_adds(&out, json_object_to_json_string_ext(reqs[i], JSON_C_TO_STRING_PLAIN));
+		sb_adds(&out, "\r\n");
 	}
-	char *what = xasprintf("the reply to %s", command);
-	for (;;) {
-		struct json_object *msg;
-		if (read_message(c, deadline, what, &msg, e) < 0) {
-			free(what);
-			return -1;
+	int w = qmp_write_all(c->fd, out.buf, out.len, deadline);
+	sb_free(&out);
+	if (w < 0) {
+		if (errno == EPIPE || errno == ECONNRESET)
+			set_error(e, NULL, "the monitor closed the connection (sending %s)", calls[0].command);
+		else
+			set_error(e, NULL, "sending %s: %s", calls[0].command,
+				  errno == ETIMEDOUT ? "the monitor does not read" : strerror(errno));
+		return fail_dead(c);
+	}
+	bool *done = xcalloc(n, sizeof(*done));
+	size_t left = n;
+	int rc = 0;
+	while (left > 0) {
+		struct json_object *msg, *v;
+		size_t first = 0;
+		while (done[first])
+			first++;
+		char *what = xasprintf("the reply to %s", calls[first].command);
+		int r = read_message(c, deadline, what, &msg, e);
+		free(what);
+		if (r < 0) {
+			rc = -1;
+			break;
 		}
-		struct json_object *v;
 		if (json_object_object_get_ex(msg, "event", &v)) {
 			queue_event(c, msg);
 			continue;
 		}
-		bool is_reply = json_object_object_get_ex(msg, "return", &v) ||
-				json_object_object_get_ex(msg, "error", &v);
-		if (!is_reply || !id_matches(msg, id)) {
-			json_object_put(msg); /* a late reply to an abandoned call, or noise */
-			continue;
+		struct qmp_call *call = NULL;
+		if (json_object_object_get_ex(msg, "return", &v) || json_object_object_get_ex(msg, "error", &v))
+			call = owner(msg, calls, n, id0, done);
+		if (call) {
+			call->status = take_reply(call->command, msg, &call->ret, &call->err);
+			done[call - calls] = true;
+			left--;
 		}
-		free(what);
-		int r = take_reply(command, msg, ret, e);
 		json_object_put(msg);
-		return r;
 	}
+	free(done);
+	return rc;
 }
 
-static int execute_virsh(struct qmp_client *c, const char *command, struct json_object *req,
-			 struct json_object **ret, struct qmp_error *e)
+static int execute_virsh(struct qmp_client *c, struct qmp_call *call, struct json_object *req, struct qmp_error *e)
 {
 	char *err = NULL;
 	long long deadline = qmp_deadline_after(c->timeout_s);
 	char *out = qmp_virsh_run(c->domain, json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN),
 				  deadline, c->max_message, &err);
 	if (!out) {
-		set_error(e, NULL, "%s over virsh: %s", command, err);
+		set_error(e, NULL, "%s over virsh: %s", call->command, err);
 		free(err);
-		return fail_dead(c, e);
+		return fail_dead(c);
 	}
 	struct qmp_framer fr;
 	qmp_framer_init(&fr, c->max_message);
@@ -286,39 +310,82 @@ static int execute_virsh(struct qmp_client *c, const char *command, struct json_
 	qmp_framer_free(&fr);
 	free(out);
 	if (r != QMP_FRAME_MESSAGE) {
-		set_error(e, NULL, "%s over virsh: cannot parse virsh's output: %s", command,
+		set_error(e, NULL, "%s over virsh: cannot parse virsh's output: %s", call->command,
 			  r == QMP_FRAME_MORE ? "incomplete JSON" : why);
-		return fail_dead(c, e);
+		return fail_dead(c);
 	}
-	int rc = take_reply(command, msg, ret, e);
+	call->status = take_reply(call->command, msg, &call->ret, &call->err);
 	json_object_put(msg);
-	return rc;
+	return 0;
+}
+
+int qmp_execute_many(struct qmp_client *c, struct qmp_call *calls, size_t n)
+{
+	struct qmp_error e = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		calls[i].ret = NULL;
+		calls[i].status = -1;
+		memset(&calls[i].err, 0, sizeof(calls[i].err));
+	}
+	if (c->dead) {
+		set_error(&e, NULL, "not sent, the connection already failed");
+	} else {
+		struct json_object **reqs = xcalloc(n, sizeof(*reqs));
+		long long id0 = c->next_id;
+		c->next_id += (long long)n;
+		for (size_t i = 0; i < n; i++) {
+			reqs[i] = json_object_new_object();
+			json_object_object_add(reqs[i], "execute", json_object_new_string(calls[i].command));
+			if (calls[i].args)
+				json_object_object_add(reqs[i], "arguments", json_object_get(calls[i].args));
+			/* Over virsh libvirt adds its own id. */
+			if (c->fd >= 0)
+				json_object_object_add(reqs[i], "id", json_object_new_int64(id0 + (long long)i));
+		}
+		if (c->fd >= 0)
+			execute_socket(c, calls, n, reqs, id0, &e);
+		else
+			for (size_t i = 0; i < n && !c->dead; i++)
+				execute_virsh(c, &calls[i], reqs[i], &e);
+		for (size_t i = 0; i < n; i++)
+			json_object_put(reqs[i]);
+		free(reqs);
+	}
+	/* Calls left without a reply share the transport's failure. */
+	for (size_t i = 0; i < n; i++) {
+		if (calls[i].status == 0 || calls[i].err.message)
+			continue;
+		calls[i].err.message = xstrdup(e.message ? e.message : "no reply");
+		calls[i].err.hint = e.hint;
+	}
+	qmp_error_clear(&e);
+	return c->dead ? -1 : 0;
+}
+
+void qmp_calls_clear(struct qmp_call *calls, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		json_object_put(calls[i].args);
+		json_object_put(calls[i].ret);
+		qmp_error_clear(&calls[i].err);
+		calls[i].args = calls[i].ret = NULL;
+	}
 }
 
 int qmp_execute(struct qmp_client *c, const char *command, struct json_object *args,
 		struct json_object **ret, struct qmp_error *e)
 {
-	if (ret)
-		*ret = NULL;
-	if (c->dead) {
-		json_object_put(args);
-		set_error(e, NULL, "%s: not sent, the connection already failed", command);
-		return -1;
+	struct qmp_call call = { .command = command, .args = args };
+	qmp_execute_many(c, &call, 1);
+	if (ret) {
+		*ret = call.ret;
+		call.ret = NULL;
 	}
-	struct json_object *req = json_object_new_object();
-	json_object_object_add(req, "execute", json_object_new_string(command));
-	if (args)
-		json_object_object_add(req, "arguments", args);
-	long long id = c->next_id++;
-	int r;
-	if (c->fd >= 0) {
-		json_object_object_add(req, "id", json_object_new_int64(id));
-		r = execute_socket(c, command, req, id, ret, e);
-	} else {
-		/* libvirt adds its own id. */
-		r = execute_virsh(c, command, req, ret, e);
-	}
-	json_object_put(req);
+	qmp_error_clear(e);
+	*e = call.err;
+	memset(&call.err, 0, sizeof(call.err));
+	int r = call.status;
+	qmp_calls_clear(&call, 1);
 	return r;
 }
 

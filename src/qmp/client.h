@@ -49,6 +49,21 @@ int qmp_execute(struct qmp_client *c, const char *command, struct json_object *a
 		struct json_object **ret, struct qmp_error *e);
 bool qmp_is_dead(const struct qmp_client *c);
 
+/* Several commands in one round trip (pipelined; QEMU runs them in order).
+ * Fill command and args (owned, put by qmp_calls_clear); on return each call
+ * has status 0 and ret, or -1 and err. Returns -1 when the connection died
+ * (the calls without a reply carry that error). */
+struct qmp_call {
+	const char *command;
+	struct json_object *args;
+	struct json_object *ret;
+	struct qmp_error err;
+	int status;
+};
+int qmp_execute_many(struct qmp_client *c, struct qmp_call *calls, size_t n);
+/* Puts args and ret and clears err of each call. */
+void qmp_calls_clear(struct qmp_call *calls, size_t n);
+
 /* Takes the oldest queued event, or waits until the deadline for one.
  * Returns 1 with *event (caller puts it), 0 on timeout, -1 on failure. */
 int qmp_next_event(struct qmp_client *c, long long deadline, struct json_object **event,

@@ -26,9 +26,6 @@ struct host_status_options {
  * has a balloon device. */
 int host_status(const struct host_status_options *opt);
 
-/* Exit status of `target --wait` when the guest did not get there in time. */
-#define VB_EXIT_NOT_REACHED 4
-
 /* One monitor to ask: a QMP socket (unix path or host:port) or a libvirt
  * domain reached through virsh. */
 struct host_target {

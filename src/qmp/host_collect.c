@@ -15,29 +15,28 @@ static void add_note(struct host_vm *vm, const char *msg)
 	vm->notes[vm->nnotes++] = xstrdup(msg);
 }
 
-/* Runs a command; on a QMP error keeps a note unless the error class is one
- * the caller expects (quiet_class). Returns the reply or NULL. */
-static struct json_object *ask(struct qmp_client *c, struct host_vm *vm, const char *cmd,
-			       struct json_object *args, const char *quiet_class, char **class_out)
+/* The reply of one call, or NULL after keeping a note of the error (unless
+ * its class is one the caller expects: quiet_class). A dead connection
+ * becomes the VM's error. */
+static struct json_object *result(struct qmp_client *c, struct host_vm *vm, struct qmp_call *call,
+				  const char *quiet_class)
 {
-	struct json_object *ret = NULL;
-	struct qmp_error e = { 0 };
-	if (class_out)
-		*class_out = NULL;
-	if (qmp_execute(c, cmd, args, &ret, &e) == 0)
-		return ret;
+	if (call->status == 0)
+		return call->ret;
 	if (qmp_is_dead(c)) {
 		if (!vm->error) {
-			vm->error = xstrdup(e.message);
-			vm->error_hint = e.hint;
+			vm->error = xstrdup(call->err.message);
+			vm->error_hint = call->err.hint;
 		}
-	} else if (!(quiet_class && e.class && strcmp(e.class, quiet_class) == 0)) {
-		add_note(vm, e.message);
+	} else if (!(quiet_class && call->err.class && strcmp(call->err.class, quiet_class) == 0)) {
+		add_note(vm, call->err.message);
 	}
-	if (class_out && e.class)
-		*class_out = xstrdup(e.class);
-	qmp_error_clear(&e);
 	return NULL;
+}
+
+static bool error_is(const struct qmp_call *call, const char *class)
+{
+	return call->status != 0 && call->err.class && strcmp(call->err.class, class) == 0;
 }
 
 static struct json_object *path_args(const char *path, const char *property)
@@ -62,21 +61,21 @@ static char *balloon_type(const char *qom_type)
 	return xstrndup(t, (size_t)(qom_type + n - 1 - t));
 }
 
-static bool find_in(struct qmp_client *c, struct host_vm *vm, const char *dir, const char *how)
+/* Looks for a balloon in a qom-list reply of directory dir. */
+static bool find_in(struct json_object *list, struct host_vm *vm, const char *dir, const char *how)
 {
-	struct json_object *list = ask(c, vm, "qom-list", path_args(dir, NULL), "DeviceNotFound", NULL);
 	bool found = false;
-	if (!list || !json_object_is_type(list, json_type_array)) {
-		json_object_put(list);
+	if (!list || !json_object_is_type(list, json_type_array))
 		return false;
-	}
 	for (size_t i = 0; i < json_object_array_length(list) && !found; i++) {
 		struct json_object *p = json_object_array_get_idx(list, i);
 		const char *name = qmp_member_str(p, "name"), *type = qmp_member_str(p, "type");
 		char *bt = name && type ? balloon_type(type) : NULL;
 		if (!bt)
 			continue;
-		vm->device_path = xasprintf("%s/%s", dir, name);
+		char *safe = xstrndup_printable(name, strlen(name));
+		vm->device_path = xasprintf("%s/%s", dir, safe);
+		free(safe);
 		vm->device_type = bt;
 		vm->device_found_by = how;
 		/* Proxies (PCI, CCW) hold the virtio device as a child; the plain
@@ -86,18 +85,15 @@ static bool find_in(struct qmp_client *c, struct host_vm *vm, const char *dir, c
 					   : xasprintf("%s/virtio-backend", vm->device_path);
 		found = true;
 	}
-	json_object_put(list);
 	return found;
 }
 
-static bool find_by_virtio_list(struct qmp_client *c, struct host_vm *vm)
+/* x-query-virtio (QEMU 7.2+): [{"name": "virtio-balloon", "path": ...}]. */
+static bool find_by_virtio_list(struct json_object *list, struct host_vm *vm)
 {
-	struct json_object *list = ask(c, vm, "x-query-virtio", NULL, "CommandNotFound", NULL);
 	bool found = false;
-	if (!list || !json_object_is_type(list, json_type_array)) {
-		json_object_put(list);
+	if (!list || !json_object_is_type(list, json_type_array))
 		return false;
-	}
 	for (size_t i = 0; i < json_object_array_length(list) && !found; i++) {
 		struct json_object *d = json_object_array_get_idx(list, i);
 		const char *name = qmp_member_str(d, "name"), *path = qmp_member_str(d, "path");
@@ -105,12 +101,11 @@ static bool find_by_virtio_list(struct qmp_client *c, struct host_vm *vm)
 			continue;
 		static const char backend[] = "/virtio-backend";
 		size_t n = strlen(path), b = sizeof(backend) - 1;
-		vm->backend_path = xstrdup(path);
-		vm->device_path = n > b && strcmp(path + n - b, backend) == 0 ? xstrndup(path, n - b) : xstrdup(path);
+		vm->backend_path = xstrndup_printable(path, n);
+		vm->device_path = xstrndup_printable(path, n > b && strcmp(path + n - b, backend) == 0 ? n - b : n);
 		vm->device_found_by = "x-query-virtio";
 		found = true;
 	}
-	json_object_put(list);
 	return found;
 }
 
@@ -129,15 +124,13 @@ static void add_feature_names(struct json_object *set, char ***names, size_t *n)
 				continue;
 			const char *str = json_object_get_string(s);
 			*names = xgrow(*names, &cap, *n + 1, sizeof(**names));
-			(*names)[(*n)++] = xstrndup(str, strcspn(str, ":"));
+			(*names)[(*n)++] = xstrndup_printable(str, strcspn(str, ":"));
 		}
 	}
 }
 
-static void read_features(struct qmp_client *c, struct host_vm *vm)
+static void read_features(struct json_object *st, struct host_vm *vm)
 {
-	struct json_object *st = ask(c, vm, "x-query-virtio-status", path_args(vm->backend_path, NULL),
-				     "CommandNotFound", NULL);
 	struct json_object *v;
 	if (!st)
 		return;
@@ -150,7 +143,6 @@ static void read_features(struct qmp_client *c, struct host_vm *vm)
 		add_feature_names(v, &vm->guest_features, &vm->nguest_features);
 	if (json_object_object_get_ex(st, "started", &v) && json_object_is_type(v, json_type_boolean))
 		vm->driver_started = json_object_get_boolean(v);
-	json_object_put(st);
 }
 
 /* The virtio spec's order, so output does not depend on QEMU's hash order. */
@@ -178,15 +170,13 @@ static int cmp_stat(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static void read_stats(struct qmp_client *c, struct host_vm *vm)
+static void read_stats(struct json_object *gs, struct host_vm *vm)
 {
-	struct json_object *gs = ask(c, vm, "qom-get", path_args(vm->device_path, "guest-stats"), NULL, NULL);
 	struct json_object *stats;
 	if (!gs)
 		return;
 	if (!json_object_object_get_ex(gs, "stats", &stats) || !json_object_is_type(stats, json_type_object)) {
 		add_note(vm, "qom-get guest-stats: the reply has no \"stats\" object");
-		json_object_put(gs);
 		return;
 	}
 	vm->stats_read = true;
@@ -205,12 +195,10 @@ static void read_stats(struct qmp_client *c, struct host_vm *vm)
 	time_t now = time(NULL);
 	if (vm->last_update.known && vm->last_update.v > 0)
 		vm->stats_age_s = opt_u64((uint64_t)now > vm->last_update.v ? (uint64_t)now - vm->last_update.v : 0);
-	json_object_put(gs);
 }
 
-static void read_memory(struct qmp_client *c, struct host_vm *vm)
+static void read_memory(struct json_object *r, struct host_vm *vm)
 {
-	struct json_object *r = ask(c, vm, "query-memory-size-summary", NULL, NULL, NULL);
 	if (!r)
 		return;
 	vm->base_memory = qmp_member_u64(r, "base-memory");
@@ -221,38 +209,101 @@ static void read_memory(struct qmp_client *c, struct host_vm *vm)
 		if (!vm->plugged_memory.known || add_u64(ram, vm->plugged_memory.v, &ram))
 			vm->ram = opt_u64(ram);
 	}
-	json_object_put(r);
 }
 
-static void read_balloon(struct qmp_client *c, struct host_vm *vm)
+static void read_balloon(struct json_object *r, struct host_vm *vm)
 {
-	char *cls = NULL;
-	struct json_object *r = ask(c, vm, "query-balloon", NULL, "DeviceNotActive", &cls);
-	if (r) {
-		vm->has_balloon = true;
-		vm->actual = qmp_member_u64(r, "actual");
-		if (vm->actual.known && vm->ram.known && vm->ram.v >= vm->actual.v)
-			vm->balloon = opt_u64(vm->ram.v - vm->actual.v);
-		json_object_put(r);
-	}
-	free(cls);
+	if (!r)
+		return;
+	vm->has_balloon = true;
+	vm->actual = qmp_member_u64(r, "actual");
+	if (vm->actual.known && vm->ram.known && vm->ram.v >= vm->actual.v)
+		vm->balloon = opt_u64(vm->ram.v - vm->actual.v);
 }
 
-static void set_polling(struct qmp_client *c, struct host_vm *vm, long interval)
+static void read_name_status(struct json_object *name, struct json_object *status, struct host_vm *vm)
 {
-	struct json_object *a = path_args(vm->device_path, "guest-stats-polling-interval");
-	json_object_object_add(a, "value", json_object_new_int64(interval));
-	struct json_object *r = ask(c, vm, "qom-set", a, NULL, NULL);
-	json_object_put(r);
+	const char *n = qmp_member_str(name, "name");
+	const char *st = qmp_member_str(status, "status");
+	struct json_object *running;
+	if (n)
+		vm->name = xstrndup_printable(n, strlen(n));
+	if (st)
+		vm->run_state = xstrndup_printable(st, strlen(st));
+	if (status && json_object_object_get_ex(status, "running", &running))
+		vm->running = json_object_get_boolean(running);
 }
 
-static void read_polling(struct qmp_client *c, struct host_vm *vm)
+/* Each step is one round trip: QEMU's answers are pipelined. */
+enum { Q_NAME, Q_STATUS, Q_MEMORY, Q_BALLOON, Q_PERIPHERAL, Q_FIRST_STEP };
+enum { D_POLL, D_STATS, D_FEATURES, D_SET_POLL, D_STEP };
+
+static void ask_basics(struct qmp_client *c, struct host_vm *vm)
 {
-	struct json_object *r =
-		ask(c, vm, "qom-get", path_args(vm->device_path, "guest-stats-polling-interval"), NULL, NULL);
-	if (r && json_object_is_type(r, json_type_int) && json_object_get_int64(r) >= 0)
-		vm->polling_interval_s = opt_u64((uint64_t)json_object_get_int64(r));
-	json_object_put(r);
+	struct qmp_call q[Q_FIRST_STEP] = {
+		[Q_NAME] = { .command = "query-name" },
+		[Q_STATUS] = { .command = "query-status" },
+		[Q_MEMORY] = { .command = "query-memory-size-summary" },
+		[Q_BALLOON] = { .command = "query-balloon" },
+		[Q_PERIPHERAL] = { .command = "qom-list", .args = path_args("/machine/peripheral", NULL) },
+	};
+	qmp_execute_many(c, q, ARRAY_SIZE(q));
+	read_name_status(result(c, vm, &q[Q_NAME], NULL), result(c, vm, &q[Q_STATUS], NULL), vm);
+	read_memory(result(c, vm, &q[Q_MEMORY], NULL), vm);
+	read_balloon(result(c, vm, &q[Q_BALLOON], "DeviceNotActive"), vm);
+	struct json_object *per = result(c, vm, &q[Q_PERIPHERAL], "DeviceNotFound");
+	if (vm->has_balloon)
+		find_in(per, vm, "/machine/peripheral", "peripheral");
+	qmp_calls_clear(q, ARRAY_SIZE(q));
+}
+
+/* A balloon without an id (libvirt always gives one), or somewhere else. */
+static void ask_where(struct qmp_client *c, struct host_vm *vm)
+{
+	struct qmp_call q[2] = {
+		{ .command = "qom-list", .args = path_args("/machine/peripheral-anon", NULL) },
+		{ .command = "x-query-virtio" },
+	};
+	qmp_execute_many(c, q, ARRAY_SIZE(q));
+	struct json_object *anon = result(c, vm, &q[0], "DeviceNotFound");
+	struct json_object *list = result(c, vm, &q[1], "CommandNotFound");
+	if (!find_in(anon, vm, "/machine/peripheral-anon", "peripheral-anon"))
+		find_by_virtio_list(list, vm);
+	qmp_calls_clear(q, ARRAY_SIZE(q));
+}
+
+static void ask_device(struct qmp_client *c, struct host_vm *vm, long set_interval)
+{
+	struct qmp_call q[D_STEP] = {
+		[D_POLL] = { .command = "qom-get", .args = path_args(vm->device_path, "guest-stats-polling-interval") },
+		[D_STATS] = { .command = "qom-get", .args = path_args(vm->device_path, "guest-stats") },
+		[D_FEATURES] = { .command = "x-query-virtio-status", .args = path_args(vm->backend_path, NULL) },
+		[D_SET_POLL] = { .command = "qom-set",
+				 .args = path_args(vm->device_path, "guest-stats-polling-interval") },
+	};
+	json_object_object_add(q[D_SET_POLL].args, "value", json_object_new_int64(set_interval));
+	/* The set goes first, so the reads see it. */
+	struct qmp_call order[D_STEP];
+	size_t n = 0;
+	if (set_interval >= 0)
+		order[n++] = q[D_SET_POLL];
+	else
+		json_object_put(q[D_SET_POLL].args);
+	order[n++] = q[D_POLL];
+	order[n++] = q[D_STATS];
+	order[n++] = q[D_FEATURES];
+	qmp_execute_many(c, order, n);
+	size_t i = 0;
+	if (set_interval >= 0)
+		result(c, vm, &order[i++], NULL);
+	struct json_object *poll = result(c, vm, &order[i++], NULL);
+	if (poll && json_object_is_type(poll, json_type_int) && json_object_get_int64(poll) >= 0)
+		vm->polling_interval_s = opt_u64((uint64_t)json_object_get_int64(poll));
+	read_stats(result(c, vm, &order[i++], NULL), vm);
+	struct qmp_call *feat = &order[i++];
+	if (!error_is(feat, "CommandNotFound"))
+		read_features(result(c, vm, feat, NULL), vm);
+	qmp_calls_clear(order, n);
 }
 
 void host_collect_one(const struct host_target *t, const struct host_collect_options *opt,
@@ -274,37 +325,11 @@ void host_collect_one(const struct host_target *t, const struct host_collect_opt
 	}
 	if (qmp_qemu_version(c))
 		vm->qemu_version = xstrdup(qmp_qemu_version(c));
-
-	struct json_object *r = ask(c, vm, "query-name", NULL, NULL, NULL);
-	const char *name = qmp_member_str(r, "name");
-	if (name)
-		vm->name = xstrdup(name);
-	json_object_put(r);
-
-	r = ask(c, vm, "query-status", NULL, NULL, NULL);
-	const char *st = qmp_member_str(r, "status");
-	struct json_object *running;
-	if (st)
-		vm->run_state = xstrdup(st);
-	if (r && json_object_object_get_ex(r, "running", &running))
-		vm->running = json_object_get_boolean(running);
-	json_object_put(r);
-
-	read_memory(c, vm);
-	read_balloon(c, vm);
-	if (vm->has_balloon && !vm->error) {
-		if (!find_in(c, vm, "/machine/peripheral", "peripheral") &&
-		    !find_in(c, vm, "/machine/peripheral-anon", "peripheral-anon"))
-			find_by_virtio_list(c, vm);
-	}
-	if (vm->device_path && !vm->error) {
-		if (opt && opt->stats_interval >= 0)
-			set_polling(c, vm, opt->stats_interval);
-		read_polling(c, vm);
-		read_stats(c, vm);
-		if (vm->backend_path)
-			read_features(c, vm);
-	}
+	ask_basics(c, vm);
+	if (vm->has_balloon && !vm->device_path && !vm->error)
+		ask_where(c, vm);
+	if (vm->device_path && vm->backend_path && !vm->error)
+		ask_device(c, vm, opt ? opt->stats_interval : -1);
 	qmp_close(c);
 	if (!vm->error)
 		host_findings_evaluate(vm);

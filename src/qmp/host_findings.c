@@ -36,7 +36,8 @@ static char *no_balloon(const struct host_vm *vm)
 static char *device_not_found(const struct host_vm *vm)
 {
 	return vm->has_balloon && !vm->device_path
-		       ? xstrdup("QEMU has a balloon but its QOM path was not found: statistics and features unknown")
+		       ? xstrdup("QEMU has a balloon but no virtio-balloon device was found (an hv-balloon, QEMU 8.2+?): "
+				 "statistics and features unknown")
 		       : NULL;
 }
 

@@ -106,7 +106,10 @@ static void text_vm(FILE *out, const struct host_vm *vm)
 		fprintf(out, "  %-10s none\n", "balloon");
 	} else {
 		size_line(out, "actual", vm->actual, " (what the guest may use: RAM - balloon)");
-		size_line(out, "balloon", vm->balloon, "");
+		char pct[48] = "";
+		if (vm->balloon.known && vm->ram.known && vm->ram.v)
+			snprintf(pct, sizeof(pct), " (%.1f%% of RAM)", 100.0 * (double)vm->balloon.v / (double)vm->ram.v);
+		size_line(out, "balloon", vm->balloon, pct);
 	}
 	if (vm->device_path)
 		fprintf(out, "  %-10s %s (%s, found via %s)\n", "device", vm->device_path,

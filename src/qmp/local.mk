@@ -18,3 +18,26 @@ libvbtool_a_SOURCES += \
 	src/qmp/virsh.c src/qmp/virsh.h \
 	src/qmp/values.c src/qmp/values.h \
 	src/qmp/size.c src/qmp/size.h
+
+# Tests: real paused QEMU (qmp.bats), a misbehaving server (qmp-misbehave),
+# a simulated running guest (qmp-guest), virsh as transport (qmp-virsh), a
+# booted guest from the guest test bed (qmp-vm, skips without a kernel).
+# tests/qmp/ holds their helpers: fake_qmp.py and a fake virsh (python3).
+TESTS += \
+	tests/qmp.bats \
+	tests/qmp-misbehave.bats \
+	tests/qmp-guest.bats \
+	tests/qmp-virsh.bats \
+	tests/qmp-vm.bats
+EXTRA_DIST += tests/qmp
+
+QMP_UNIT_TESTS = tests/unit/test_qmp_framing tests/unit/test_qmp_values
+check_PROGRAMS += $(QMP_UNIT_TESTS)
+TESTS += $(QMP_UNIT_TESTS)
+tests_unit_test_qmp_framing_SOURCES = tests/unit/test_qmp_framing.c tests/unit/tap.h
+tests_unit_test_qmp_framing_LDADD = $(VBTOOL_LIBS)
+tests_unit_test_qmp_values_SOURCES = tests/unit/test_qmp_values.c tests/unit/tap.h
+tests_unit_test_qmp_values_LDADD = $(VBTOOL_LIBS)
+
+BENCHES += bench/qmp.sh
+dist_man_MANS += man/vbtool-host.8

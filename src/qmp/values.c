@@ -38,7 +38,7 @@ char *qmp_stat_key(const char *qemu_name)
 {
 	if (strncmp(qemu_name, "stat-", 5) == 0)
 		qemu_name += 5;
-	char *k = xstrdup(qemu_name);
+	char *k = xstrndup_printable(qemu_name, strlen(qemu_name));
 	for (char *p = k; *p; p++)
 		if (*p == '-')
 			*p = '_';

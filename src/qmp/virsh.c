@@ -34,10 +34,15 @@ static bool drain(int fd, struct strbuf *sb, size_t max, bool *overflow)
 	return true;
 }
 
-static void last_line(struct strbuf *sb)
+/* virsh's message, trimmed and without control characters (it ends up on
+ * a terminal); NUL bytes end it. */
+static void tidy_message(struct strbuf *sb)
 {
 	while (sb->len && (sb->buf[sb->len - 1] == '\n' || sb->buf[sb->len - 1] == '\r'))
 		sb->buf[--sb->len] = '\0';
+	for (size_t i = 0; i < sb->len; i++)
+		if ((unsigned char)sb->buf[i] < 0x20 || sb->buf[i] == 0x7f)
+			sb->buf[i] = sb->buf[i] ? ' ' : '\0';
 }
 
 char *qmp_virsh_run(const char *domain, const char *json, long long deadline, size_t max_output,
@@ -97,7 +102,7 @@ char *qmp_virsh_run(const char *domain, const char *json, long long deadline, si
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	char *result = NULL;
-	last_line(&se);
+	tidy_message(&se);
 	if (timed_out)
 		*err = xasprintf("virsh did not answer in time (killed)");
 	else if (overflow)

@@ -172,6 +172,20 @@ static int draw_panels(struct top_canvas *c, int row, int max_row, const struct 
 	return row;
 }
 
+/* What status judged worth a warning, one line each: top shows the same
+ * findings as status, so the live view never contradicts it. */
+static int draw_findings(struct top_canvas *c, int row, int max_row, const struct balloon_report *r)
+{
+	for (size_t i = 0; i < r->nfindings && row < max_row; i++) {
+		const struct finding *f = &r->findings[i];
+		if (strcmp(f->severity, "info") == 0)
+			continue;
+		int x = top_canvas_printf(c, row, 0, TA_ALERT, "%s %s: ", f->severity, f->code);
+		top_canvas_text(c, row++, x, TA_NORMAL, f->message ? f->message : "");
+	}
+	return row;
+}
+
 /* Cells per segment, in proportion, each non-empty segment at least one. */
 static void split_cells(const uint64_t *kb, int nseg, uint64_t total, int width, int *cells)
 {
@@ -293,6 +307,10 @@ static int draw_events(struct top_canvas *c, int row, int max_row, const struct 
 			break;
 		int x = top_canvas_text(c, row, 0, TA_LABEL, e->when);
 		top_canvas_text(c, row++, x + 2, e->kind == TE_OOM_KILL ? TA_ALERT : TA_NORMAL, e->text);
+		if (e->verdict_code[0] && row < max_row) {
+			x = top_canvas_printf(c, row, x + 4, TA_LABEL, "verdict %s: ", e->verdict_code);
+			top_canvas_text(c, row++, x, TA_NORMAL, e->verdict);
+		}
 	}
 	return row;
 }
@@ -332,6 +350,7 @@ void top_frame_draw(struct top_canvas *c, const struct top_model *m, const struc
 	if (!m->have_report)
 		return;
 	row = draw_panels(c, row, max_row, &m->r);
+	row = draw_findings(c, row, max_row, &m->r);
 	if (row < max_row)
 		row = draw_ram(c, row, max_row, m);
 	if (row < max_row)

@@ -95,6 +95,15 @@ struct json_object *top_frame_json(const struct top_model *m, double interval_s,
 	json_object_object_add(o, "system", sys);
 	json_object_object_add(o, "balloons", balloons_json(r));
 	json_object_object_add(o, "memory", memory_json(m));
+	struct json_object *fa = json_object_new_array();
+	for (size_t i = 0; i < r->nfindings; i++) {
+		struct json_object *f = json_object_new_object();
+		json_object_object_add(f, "severity", json_object_new_string(r->findings[i].severity));
+		json_object_object_add(f, "code", json_object_new_string(r->findings[i].code));
+		json_object_object_add(f, "message", json_str_or_null(r->findings[i].message));
+		json_object_array_add(fa, f);
+	}
+	json_object_object_add(o, "findings", fa);
 	struct json_object *series = json_object_new_object();
 	for (int s = 0; s < TS_COUNT; s++) {
 		double v = m->rate[s];
@@ -113,6 +122,15 @@ struct json_object *top_frame_json(const struct top_model *m, double interval_s,
 		json_object_object_add(j, "kind", json_object_new_string(top_event_kind_name(e->kind)));
 		json_object_object_add(j, "when", json_object_new_string(e->when));
 		json_object_object_add(j, "message", json_object_new_string(e->text));
+		if (e->kind == TE_OOM_KILL) {
+			struct json_object *v = NULL;
+			if (e->verdict_code[0]) {
+				v = json_object_new_object();
+				json_object_object_add(v, "code", json_object_new_string(e->verdict_code));
+				json_object_object_add(v, "summary", json_object_new_string(e->verdict));
+			}
+			json_object_object_add(j, "verdict", v);
+		}
 		json_object_array_add(ev, j);
 	}
 	json_object_object_add(o, "events", ev);

@@ -82,7 +82,23 @@ void top_model_free(struct top_model *m)
 	free_dev_keys(m);
 }
 
-void top_model_add_event(struct top_model *m, enum top_event_kind kind, const char *when, const char *fmt, ...)
+static void printable(char *p)
+{
+	for (; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
+}
+
+void top_event_set_verdict(struct top_event *e, const char *code, const char *summary)
+{
+	snprintf(e->verdict_code, sizeof(e->verdict_code), "%s", code);
+	snprintf(e->verdict, sizeof(e->verdict), "%s", summary);
+	printable(e->verdict_code);
+	printable(e->verdict);
+}
+
+struct top_event *top_model_add_event(struct top_model *m, enum top_event_kind kind, const char *when,
+				      const char *fmt, ...)
 {
 	size_t slot = (m->ev_head + m->ev_len) % TOP_EVENTS;
 	if (m->ev_len == TOP_EVENTS)
@@ -100,10 +116,10 @@ void top_model_add_event(struct top_model *m, enum top_event_kind kind, const ch
 	vsnprintf(e->text, sizeof(e->text), fmt, ap);
 	va_end(ap);
 	/* the text may carry names read from the system: keep it printable */
-	for (char *p = e->text; *p; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-			*p = '?';
+	printable(e->text);
+	e->verdict_code[0] = e->verdict[0] = '\0';
 	m->events_seen++;
+	return e;
 }
 
 const struct top_event *top_model_event(const struct top_model *m, size_t i)

@@ -12,6 +12,7 @@
 #define TOP_HISTORY 512 /* samples kept per series: wider than any sane terminal */
 #define TOP_EVENTS 64   /* events kept for the log */
 #define TOP_EVENT_TEXT 160
+#define TOP_VERDICT_TEXT 512
 
 enum top_series {
 	TS_BALLOON_KB,
@@ -46,8 +47,11 @@ const char *top_event_kind_name(enum top_event_kind k);
 
 struct top_event {
 	enum top_event_kind kind;
-	char when[24]; /* "HH:MM:SS" wall clock, or "[  12.345678]" from a log record */
+	char when[24]; /* "HH:MM:SS" wall clock, or "[12.345678]" from a captured log */
 	char text[TOP_EVENT_TEXT];
+	/* OOM kills: explain-oom's verdict, "" when none */
+	char verdict_code[32];
+	char verdict[TOP_VERDICT_TEXT];
 };
 
 /* The RAM bar: total = used + cache + free + balloon (kB). */
@@ -88,8 +92,10 @@ void top_model_free(struct top_model *m);
 void top_model_sample(struct top_model *m);
 /* The value of series s, back samples ago (0 = latest); NAN when unknown. */
 double top_model_history(const struct top_model *m, enum top_series s, size_t back);
-void top_model_add_event(struct top_model *m, enum top_event_kind kind, const char *when, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* when: NULL for now; text from the system is made printable. */
+struct top_event *top_model_add_event(struct top_model *m, enum top_event_kind kind, const char *when,
+				      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void top_event_set_verdict(struct top_event *e, const char *code, const char *summary);
 /* The i-th newest event (0 = newest), or NULL. */
 const struct top_event *top_model_event(const struct top_model *m, size_t i);
 /* The balloon's target in kB when a driver interface states one. */

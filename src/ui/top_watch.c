@@ -1,6 +1,7 @@
 /* top's watchers: /dev/kmsg followed from its end, and a libudev monitor on
  * the kernel uevent source (it works without udevd). */
 #include "ui/top_watch.h"
+#include "ui/top_oom.h"
 #include "klog.h"
 #include "parse.h"
 #include "sysroot.h"
@@ -62,25 +63,38 @@ bool top_oom_kill_text(const char *msg, size_t len, char *text, size_t textlen)
 	return true;
 }
 
-static void kill_event(struct top_model *m, const struct klog_record *kr, bool captured)
+struct record_ctx {
+	struct top_watch *w;
+	struct top_model *m;
+};
+
+/* Every kernel record goes to explain-oom's parser; a kill line becomes an
+ * event, with the verdict on the report that led to it. */
+static void on_record(struct top_watch *w, struct top_model *m, const char *rec, size_t len, bool captured)
 {
-	char text[TOP_EVENT_TEXT];
+	struct klog_record kr;
 	/* only the kernel writes facility 0: a user's line in /dev/kmsg is no kill */
-	if (kr->facility != 0 || !top_oom_kill_text(kr->msg, kr->msglen, text, sizeof(text)))
+	if (!klog_parse_record(rec, len, &kr) || kr.facility != 0)
+		return;
+	char text[TOP_EVENT_TEXT], code[32], summary[TOP_VERDICT_TEXT];
+	bool kill = top_oom_kill_text(kr.msg, kr.msglen, text, sizeof(text));
+	bool judged = top_oom_feed(w->oom, rec, len, kill, code, sizeof(code), summary, sizeof(summary));
+	if (!kill)
 		return;
 	char when[24];
 	if (captured)
-		snprintf(when, sizeof(when), "[%llu.%06llu]", (unsigned long long)(kr->usec / 1000000),
-			 (unsigned long long)(kr->usec % 1000000));
-	top_model_add_event(m, TE_OOM_KILL, captured ? when : NULL, "%s%s", text,
-			    captured ? " (in the captured log)" : "");
+		snprintf(when, sizeof(when), "[%llu.%06llu]", (unsigned long long)(kr.usec / 1000000),
+			 (unsigned long long)(kr.usec % 1000000));
+	struct top_event *e =
+		top_model_add_event(m, TE_OOM_KILL, captured ? when : NULL, "%s%s", text, captured ? " (captured)" : "");
+	if (judged)
+		top_event_set_verdict(e, code, summary);
 }
 
 static int captured_record(void *ctx, const char *rec, size_t len)
 {
-	struct klog_record kr;
-	if (klog_parse_record(rec, len, &kr))
-		kill_event(ctx, &kr, true);
+	struct record_ctx *c = ctx;
+	on_record(c->w, c->m, rec, len, true);
 	return 0;
 }
 
@@ -88,9 +102,11 @@ void top_watch_open(struct top_watch *w, struct top_model *m)
 {
 	memset(w, 0, sizeof(*w));
 	w->kmsg_fd = -1;
+	w->oom = top_oom_new();
 	if (!sysroot_is_live()) {
 		/* a static replay: the capture's kills, once; absent logs are fine */
-		(void)klog_foreach_record(captured_record, m);
+		struct record_ctx c = { w, m };
+		(void)klog_foreach_record(captured_record, &c);
 		return;
 	}
 	w->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -137,9 +153,7 @@ static void drain_kmsg(struct top_watch *w, struct top_model *m)
 		/* the record ends at the first newline; " KEY=value" lines follow it */
 		char *nl = memchr(w->kmsg_buf, '\n', (size_t)n);
 		size_t len = nl ? (size_t)(nl - w->kmsg_buf) : (size_t)n;
-		struct klog_record kr;
-		if (klog_parse_record(w->kmsg_buf, len, &kr))
-			kill_event(m, &kr, false);
+		on_record(w, m, w->kmsg_buf, len, false);
 	}
 }
 
@@ -165,6 +179,7 @@ void top_watch_close(struct top_watch *w)
 	if (w->kmsg_fd >= 0)
 		close(w->kmsg_fd);
 	free(w->kmsg_buf);
+	top_oom_free(w->oom);
 	if (w->mon)
 		udev_monitor_unref(w->mon);
 	if (w->udev)

@@ -11,9 +11,11 @@
 
 struct udev;
 struct udev_monitor;
+struct top_oom;
 
 struct top_watch {
-	int kmsg_fd; /* /dev/kmsg positioned at its end, or -1 */
+	struct top_oom *oom; /* explain-oom's parser, fed every kernel record */
+	int kmsg_fd;         /* /dev/kmsg positioned at its end, or -1 */
 	char *kmsg_buf;
 	struct udev *udev;
 	struct udev_monitor *mon; /* NULL when uevents cannot be received */
@@ -29,8 +31,8 @@ void top_watch_open(struct top_watch *w, struct top_model *m);
 bool top_watch_drain(struct top_watch *w, struct top_model *m);
 void top_watch_close(struct top_watch *w);
 
-/* Recognises the kernel's "Killed process PID (COMM)" line; the event text
- * goes into text. Exposed for the tests through the captured-log path. */
+/* Recognises the kernel's "Killed process PID (COMM)" message and writes
+ * the event text ("OOM kill: pid N (comm), anon-rss K kB"). */
 bool top_oom_kill_text(const char *msg, size_t len, char *text, size_t textlen);
 
 #endif

@@ -37,6 +37,29 @@ static void restore_terminal(void)
 	}
 }
 
+/* A crash (abort() on out of memory included) must not leave the terminal
+ * in raw mode on the alternate screen: as htop does, put it back, then die
+ * of the same signal. endwin() is not async-signal-safe; this is the best
+ * a dying process can do. */
+static void on_fatal(int sig)
+{
+	restore_terminal();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void set_fatal_handlers(void)
+{
+	static const int fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < ARRAY_SIZE(fatal); i++)
+		sigaction(fatal[i], &sa, NULL);
+}
+
 static attr_t attr_for[TA_COUNT];
 
 static void setup_attrs(bool color)
@@ -75,7 +98,9 @@ static void blit(const struct top_canvas *c)
 			const struct top_cell *cell = &c->cells[(size_t)row * (size_t)c->cols + (size_t)col];
 			wchar_t wc[2] = { cell->ch ? (wchar_t)cell->ch : L' ', 0 };
 			cchar_t cc;
-			if (setcchar(&cc, wc, attr_for[cell->attr], 0, NULL) == OK)
+			attr_t a = attr_for[cell->attr];
+			/* setcchar takes the colour pair apart from the attributes */
+			if (setcchar(&cc, wc, a & ~A_COLOR, (short)PAIR_NUMBER(a), NULL) == OK)
 				mvadd_wch(row, col, &cc); /* the bottom-right cell returns ERR, yet is drawn */
 		}
 	}
@@ -107,6 +132,7 @@ int top_run_tui(const struct top_options *o)
 
 	/* our handlers first: ncurses installs its own only over SIG_DFL */
 	set_signals(on_signal);
+	set_fatal_handlers();
 	atexit(restore_terminal);
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
@@ -133,13 +159,15 @@ int top_run_tui(const struct top_options *o)
 	uint64_t refreshes = 1;
 	double next = top_now() + interval;
 
-	while (!quit_signal && !(o->iterations && refreshes >= o->iterations)) {
+	while (!quit_signal) {
 		fo.interval_s = interval;
 		fo.paused = paused;
 		fo.help = help;
 		top_frame_draw(&canvas, m, &fo);
 		blit(&canvas);
 		fo.message = NULL;
+		if (o->iterations && refreshes >= o->iterations)
+			break;
 		double wait = paused ? 0.25 : next - top_now();
 		timeout(wait > 0 ? (int)(wait * 1000 + 0.5) : 0);
 		int ch = getch();

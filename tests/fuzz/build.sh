@@ -8,7 +8,7 @@ set -eu
 : "${TOP_SRCDIR:?}" "${TOP_BUILDDIR:?}"
 : "${FUZZ_CC:=clang}"
 : "${FUZZ_CFLAGS:=-g -O1 -fno-omit-frame-pointer}"
-: "${FUZZ_LIBS:=-ljson-c -ludev}"
+: "${FUZZ_LIBS:=-ljson-c -ludev -lz -llzma -lzstd}"
 : "${FUZZ_CPPFLAGS:=}"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 out="$TOP_BUILDDIR/tests/fuzz"
@@ -32,13 +32,15 @@ lib="src/util.c src/parse.c src/sysroot.c src/feature_bits.c src/report.c src/vi
      src/procfs.c src/debugfs_virtio.c src/debugfs_vmw.c src/debugfs_hv.c src/klog.c
      src/balloon.c src/findings.c src/ui/text.c src/ui/json.c"
 optional=""
-for f in "$TOP_SRCDIR"/src/oom/*.c "$TOP_SRCDIR"/src/qmp/framing.c "$TOP_SRCDIR"/src/qmp/values.c; do
+for f in "$TOP_SRCDIR"/src/oom/*.c "$TOP_SRCDIR"/src/qmp/*.c; do
 	[ -f "$f" ] && optional="$optional ${f#"$TOP_SRCDIR"/}"
 done
 objs=""
 for s in $lib $optional; do
 	o="$out/obj/$(echo "$s" | tr / _ | sed 's/\.c$/.o/')"
-	if [ ! -f "$o" ] || [ "$TOP_SRCDIR/$s" -nt "$o" ] || [ "$TOP_BUILDDIR/config.h" -nt "$o" ]; then
+	# rebuilt when the source, config.h or any header of the tree is newer
+	if [ ! -f "$o" ] || [ "$TOP_SRCDIR/$s" -nt "$o" ] || [ "$TOP_BUILDDIR/config.h" -nt "$o" ] ||
+		[ -n "$(find "$TOP_SRCDIR/src" -name '*.h' -newer "$o" | head -1)" ]; then
 		echo "  FUZZCC   $s"
 		if ! cc "$o" "$TOP_SRCDIR/$s" -fsanitize=fuzzer-no-link; then
 			case " $optional " in
@@ -57,8 +59,8 @@ cc "$out/obj/fuzz_util.o" "$TOP_SRCDIR/tests/fuzz/fuzz_util.c" -fsanitize=fuzzer
 needs() {
 	case $1 in
 	fuzz_oom_prefix) echo src/oom/prefix.h ;;
-	fuzz_oom_event) echo src/oom/event.h ;;
-	fuzz_qmp) echo src/qmp/framing.h ;;
+	fuzz_oom_event) echo src/oom/view.h ;;
+	fuzz_qmp) echo src/qmp/client.h ;;
 	*) echo src/parse.h ;;
 	esac
 }
@@ -75,7 +77,7 @@ for t in "$TOP_SRCDIR"/tests/fuzz/fuzz_*.c; do
 	[ "$(needs "$name")" = src/parse.h ] || optional_target=yes
 	if ! "$FUZZ_CC" -std=gnu11 $FUZZ_CFLAGS $SAN -fsanitize=fuzzer -I"$TOP_SRCDIR/src" -I"$TOP_SRCDIR/tests/fuzz" \
 		-include "$TOP_BUILDDIR/config.h" $FUZZ_CPPFLAGS "$t" "$out/obj/fuzz_util.o" "$out/libvbtool-fuzz.a" \
-		$FUZZ_LIBS -lm -o "$out/$name"; then
+		$FUZZ_LIBS -lm -lpthread -o "$out/$name"; then
 		[ $optional_target = yes ] || exit 1
 		echo "  SKIP     $name (its part of the tree does not link yet)"
 		continue

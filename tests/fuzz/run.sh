@@ -16,7 +16,12 @@ targets=${*:-$(cd "$bin" && ls fuzz_* 2>/dev/null | grep -v '\.' || true)}
 run_one() {
 	t=$1
 	mkdir -p "$work/corpus/$t" "$work/artifacts/$t"
-	"$bin/$t" -max_total_time="$FUZZ_TIME" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+	case $t in
+	fuzz_kmsg) extra="-max_len=40000 -len_control=0" ;; # lines past the capture reader's 16 KiB buffer
+	fuzz_status_tree) extra=-max_len=65536 ;;
+	*) extra= ;;
+	esac
+	"$bin/$t" $extra -max_total_time="$FUZZ_TIME" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
 		-dict="$src/vbtool.dict" -artifact_prefix="$work/artifacts/$t/" -close_fd_mask=1 \
 		"$work/corpus/$t" "$src/corpus/$t" >"$work/logs/$t.log" 2>&1 || true
 }

@@ -3,7 +3,8 @@
 running guest with a balloon) or misbehaving in one chosen way.
 
 Usage: fake_qmp.py MODE SOCKET [key=value...]
-Modes: silent garbage not-qmp hangup huge flood errors slow-reply guest
+Modes: silent garbage not-qmp garbage-reply greet-and-close hangup huge flood errors
+       slow-reply guest
 """
 import json
 import os
@@ -70,6 +71,8 @@ class Guest:
         self.age = int(opts.get("age", 1))  # how old the last stats are
         # How this QEMU marks an unset statistic: UINT64_MAX today, -1 long ago.
         self.unset = int(opts.get("unset", 18446744073709551615))
+        # hidden=1: the device is in no qom-list vbtool reads, only x-query-virtio names it.
+        self.hidden = opts.get("hidden") == "1"
         self.target = self.actual
         self.lock = threading.Lock()
 
@@ -104,7 +107,7 @@ class Guest:
     def handle(self, conn, cmd):
         name = cmd.get("execute")
         args = cmd.get("arguments", {})
-        path = "/machine/peripheral/balloon0"
+        path = "/machine/unattached/device[3]" if self.hidden else "/machine/peripheral/balloon0"
         if name == "qmp_capabilities":
             reply(conn, cmd, {})
         elif name == "query-name":
@@ -120,9 +123,13 @@ class Guest:
             with self.lock:
                 self.target = min(int(args["value"]), self.ram)
             reply(conn, cmd, {})
-        elif name == "qom-list" and args.get("path") == "/machine/peripheral":
+        elif name == "qom-list" and args.get("path") == "/machine/peripheral" and not self.hidden:
             reply(conn, cmd, [{"name": "type", "type": "string"},
                               {"name": "balloon0", "type": "child<virtio-balloon-pci>"}])
+        elif name == "qom-list" and args.get("path", "").startswith("/machine/peripheral"):
+            reply(conn, cmd, [{"name": "type", "type": "string"}])
+        elif name == "x-query-virtio":
+            reply(conn, cmd, [{"name": "virtio-balloon", "path": path + "/virtio-backend"}])
         elif name == "qom-get" and args.get("path") == path:
             if args.get("property") == "guest-stats":
                 reply(conn, cmd, self.stats())
@@ -158,9 +165,12 @@ def serve(mode, conn, opts, guest):
         time.sleep(3600)
         return
     send(conn, GREETING)
+    if mode == "greet-and-close":
+        conn.close()  # vbtool's next write meets a closed socket: EPIPE, not SIGPIPE
+        return
     if mode == "errors":
         for cmd in commands(conn):
-            error(conn, cmd, "GenericError", "everything fails here")
+            error(conn, cmd, "GenericError", "everything fails \x1b[31mhere")
         return
     cmds = commands(conn)
     first = next(cmds, None)

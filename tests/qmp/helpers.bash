@@ -30,12 +30,20 @@ qmp_teardown_dir() {
 	rm -rf "$QDIR"
 }
 
+have_qemu() {
+	[ -n "$QEMU_SYSTEM" ] && [ -x "$QEMU_SYSTEM" ]
+}
+
+# For setup_file (where bats cannot skip): fails only on CI, which installs
+# qemu-system-x86; elsewhere setup() skips each test (require_qemu).
+check_qemu_for_file() {
+	have_qemu && return 0
+	[ -z "${CI:-}" ] || { echo "qemu-system-x86_64 not found (QEMU_SYSTEM=$QEMU_SYSTEM)" >&2; return 1; }
+	return 0
+}
+
 require_qemu() {
-	if [ -z "$QEMU_SYSTEM" ] || [ ! -x "$QEMU_SYSTEM" ]; then
-		# CI installs qemu-system-x86: there, a missing QEMU is a failure.
-		[ -z "${CI:-}" ] || { echo "qemu-system-x86_64 not found" >&2; return 1; }
-		skip "qemu-system-x86_64 not installed"
-	fi
+	have_qemu || skip "qemu-system-x86_64 not installed"
 }
 
 # Waits (bounded) for a socket to appear.

@@ -44,7 +44,7 @@ find_release() {
 			return
 		fi
 	done
-	missing "no kernel with /boot/vmlinuz-R, /lib/modules/R and its headers (install linux-image-amd64 linux-headers-amd64)"
+	missing "no kernel with a readable /boot/vmlinuz-R, /lib/modules/R and its headers (install linux-image-amd64 linux-headers-amd64)"
 }
 
 BUSYBOX=$(command -v busybox || true)
