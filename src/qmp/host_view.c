@@ -205,17 +205,7 @@ static struct json_object *json_vm(const struct host_vm *vm)
 			       vm->last_update.known && vm->last_update.v ? json_opt_u64(vm->last_update) : NULL);
 	json_object_object_add(o, "stats_age_s", json_opt_u64(vm->stats_age_s));
 
-	struct json_object *fa = json_object_new_array();
-	for (size_t i = 0; i < vm->nfindings; i++) {
-		const struct finding *f = &vm->findings[i];
-		struct json_object *fo = json_object_new_object();
-		json_object_object_add(fo, "severity", json_object_new_string(f->severity));
-		json_object_object_add(fo, "code", json_object_new_string(f->code));
-		json_object_object_add(fo, "message", json_str_or_null(f->message));
-		json_object_object_add(fo, "hint", json_str_or_null(f->hint));
-		json_object_array_add(fa, fo);
-	}
-	json_object_object_add(o, "findings", fa);
+	json_object_object_add(o, "findings", json_findings(vm->findings, vm->nfindings));
 	json_object_object_add(o, "notes", jstrv(vm->notes, vm->nnotes));
 	return o;
 }

@@ -263,6 +263,20 @@ static struct json_object *balloon_json(const struct balloon_report *r)
 	return o;
 }
 
+struct json_object *json_findings(const struct finding *f, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+		ADD(o, "severity", json_object_new_string(f[i].severity));
+		ADD(o, "code", json_object_new_string(f[i].code));
+		ADD(o, "message", json_str_or_null(f[i].message));
+		ADD(o, "hint", json_str_or_null(f[i].hint));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 struct json_object *view_status_json(const struct balloon_report *r)
 {
 	struct json_object *root = json_object_new_object();
@@ -319,16 +333,7 @@ struct json_object *view_status_json(const struct balloon_report *r)
 
 	ADD(root, "balloon", balloon_json(r));
 
-	struct json_object *fs = json_object_new_array();
-	for (size_t i = 0; i < r->nfindings; i++) {
-		struct json_object *f = json_object_new_object();
-		ADD(f, "severity", json_object_new_string(r->findings[i].severity));
-		ADD(f, "code", json_object_new_string(r->findings[i].code));
-		ADD(f, "message", json_str_or_null(r->findings[i].message));
-		ADD(f, "hint", json_str_or_null(r->findings[i].hint));
-		json_object_array_add(fs, f);
-	}
-	ADD(root, "findings", fs);
+	ADD(root, "findings", json_findings(r->findings, r->nfindings));
 
 	struct json_object *ps = json_object_new_array();
 	for (size_t i = 0; i < r->nproblems; i++) {

@@ -95,15 +95,7 @@ struct json_object *top_frame_json(const struct top_model *m, double interval_s,
 	json_object_object_add(o, "system", sys);
 	json_object_object_add(o, "balloons", balloons_json(r));
 	json_object_object_add(o, "memory", memory_json(m));
-	struct json_object *fa = json_object_new_array();
-	for (size_t i = 0; i < r->nfindings; i++) {
-		struct json_object *f = json_object_new_object();
-		json_object_object_add(f, "severity", json_object_new_string(r->findings[i].severity));
-		json_object_object_add(f, "code", json_object_new_string(r->findings[i].code));
-		json_object_object_add(f, "message", json_str_or_null(r->findings[i].message));
-		json_object_array_add(fa, f);
-	}
-	json_object_object_add(o, "findings", fa);
+	json_object_object_add(o, "findings", json_findings(r->findings, r->nfindings));
 	struct json_object *series = json_object_new_object();
 	for (int s = 0; s < TS_COUNT; s++) {
 		double v = m->rate[s];

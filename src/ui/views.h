@@ -17,6 +17,10 @@ bool json_write(FILE *out, struct json_object *o);
 struct json_object *json_opt_u64(struct opt_u64 v);
 struct json_object *json_str_or_null(const char *s);
 
+/* The findings array, the same on the guest and the host side:
+ * [{severity, code, message, hint}]. */
+struct json_object *json_findings(const struct finding *f, size_t n);
+
 /* "1.5 GiB" style sizes from kB, into buf. */
 const char *fmt_kb(char *buf, size_t len, uint64_t kb);
 
