@@ -57,8 +57,13 @@ static void gather(struct balloon_report *r)
 	    add_u64(r->mem.inflated_total_kb.known ? r->mem.inflated_total_kb.v : 0,
 		    r->mem.inflated_free_kb.known ? r->mem.inflated_free_kb.v : 0, &kb))
 		add_source(b, "meminfo_inflated", "/proc/meminfo", "virtio_balloon", kb, false);
-	if (r->vm.nr_balloon_pages.known && pages_to_kb(r->vm.nr_balloon_pages.v, r->sys.page_size, &kb))
-		add_source(b, "vmstat_nr_balloon_pages", "/proc/vmstat", "any", kb, false);
+	if (r->vm.nr_balloon_pages.known) {
+		if (pages_to_kb(r->vm.nr_balloon_pages.v, r->sys.page_size, &kb))
+			add_source(b, "vmstat_nr_balloon_pages", "/proc/vmstat", "any", kb, false);
+		else
+			report_add_problem(r, "/proc/vmstat", NULL, "nr_balloon_pages %llu is more memory than exists",
+					   (unsigned long long)r->vm.nr_balloon_pages.v);
+	}
 	/* Cumulative since boot; only virtio and VMware count here. */
 	if (r->vm.balloon_inflate.known && r->vm.balloon_deflate.known) {
 		if (r->vm.balloon_inflate.v >= r->vm.balloon_deflate.v) {

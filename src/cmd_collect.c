@@ -346,6 +346,17 @@ int cmd_collect(int argc, char **argv)
 	if (!out)
 		out = default_out;
 
+	/* Fail before capturing anything, and in vbtool's words rather than tar's. */
+	if (strcmp(out, "-") != 0) {
+		int ofd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (ofd < 0) {
+			vb_err("collect: %s: %s", out, strerror(errno));
+			free(name);
+			free(default_out);
+			return VB_EXIT_FAILURE;
+		}
+		close(ofd);
+	}
 	const char *tmpdir = getenv("TMPDIR");
 	char *tmp = xasprintf("%s/vbtool-collect.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
 	int ret = VB_EXIT_FAILURE;

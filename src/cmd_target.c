@@ -240,9 +240,9 @@ int cmd_target(int argc, char **argv)
 		case 'w':
 		case 't': {
 			double v;
-			if (!parse_double(optarg, strlen(optarg), &v) || v < 0 || v > 86400 || (c == 't' && v == 0))
+			if (!optarg || !parse_double(optarg, strlen(optarg), &v) || v < 0 || v > 86400 || (c == 't' && v == 0))
 				return usage_error("target", "--%s: '%s' is not a number of seconds",
-						   c == 'w' ? "wait" : "timeout", optarg);
+						   c == 'w' ? "wait" : "timeout", optarg ? optarg : "");
 			*(c == 'w' ? &wait_s : &timeout_s) = v;
 			break;
 		}

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *klog_source(void)
@@ -71,9 +72,20 @@ static int read_live(klog_record_fn fn, void *ctx)
 /* The captured file: one record per line, dictionary lines start with a space. */
 static int read_capture(klog_record_fn fn, void *ctx)
 {
-	int fd = sysroot_open(KLOG_CAPTURE_PATH, O_RDONLY);
+	/* O_NONBLOCK: a FIFO must not block the open; only a regular file of
+	 * bounded size is a capture (a link to /dev/zero never ends). */
+	int fd = sysroot_open(KLOG_CAPTURE_PATH, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return fd;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	if ((uint64_t)st.st_size > KLOG_CAPTURE_MAX) {
+		close(fd);
+		return -EFBIG;
+	}
 	size_t cap = 2 * KLOG_RECORD_MAX, len = 0;
 	char *buf = xmalloc(cap);
 	bool skipping = false; /* inside a line longer than any record */

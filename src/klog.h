@@ -9,6 +9,7 @@
 
 #define KLOG_CAPTURE_PATH "/vbtool/kmsg"
 #define KLOG_RECORD_MAX 8192 /* /dev/kmsg never returns more per read */
+#define KLOG_CAPTURE_MAX ((uint64_t)256 * 1024 * 1024) /* a larger capture is refused */
 
 /* Called with each record as /dev/kmsg returns it, without the trailing
  * newline and without the " KEY=value" dictionary lines. A non-zero return

@@ -74,6 +74,8 @@ bool parse_i64(const char *s, size_t len, int64_t *out)
 		neg = s[0] == '-';
 		s++;
 		len--;
+		if (len && is_blank(s[0]))
+			return false;
 	}
 	uint64_t v;
 	if (!parse_u64(s, len, 10, &v))

@@ -48,8 +48,13 @@ static bool table_line(void *ctx, const char *k, size_t klen, const char *v, siz
 		if (!span_eq(k, klen, t->fields[i].key))
 			continue;
 		/* The unit is part of the format; a value in other units is not trusted. */
-		if (t->kb_suffix && vlen >= 3 && memcmp(v + vlen - 3, " kB", 3) == 0)
+		if (t->kb_suffix) {
+			/* every field in the table is printed "%8lu kB": a line without
+			 * the unit was cut, so its number is not the whole number */
+			if (vlen < 3 || memcmp(v + vlen - 3, " kB", 3) != 0)
+				return false;
 			vlen -= 3;
+		}
 		uint64_t x;
 		if (!parse_u64(v, vlen, 10, &x))
 			return false;

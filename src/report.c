@@ -166,7 +166,10 @@ static enum src_status debugfs_state(struct balloon_report *r)
 			s = SRC_NO_DEBUGFS;
 		else if (st && strcmp(st, "denied") == 0)
 			s = SRC_DENIED;
-		else if (!st && !sysroot_exists(DEBUGFS_ROOT))
+		else if (st && strcmp(st, "mounted") != 0) {
+			report_add_problem(r, DEBUGFS_CAPTURE_STATE, NULL, "not one of mounted, not_mounted, denied");
+			s = SRC_ERROR;
+		} else if (!st && !sysroot_exists(DEBUGFS_ROOT))
 			s = SRC_NO_DEBUGFS;
 		free(st);
 		return s;
@@ -183,7 +186,6 @@ static enum src_status debugfs_state(struct balloon_report *r)
 	if (!d)
 		return errno == EACCES || errno == EPERM ? SRC_DENIED : SRC_ERROR;
 	closedir(d);
-	(void)r;
 	return SRC_OK;
 }
 

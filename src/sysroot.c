@@ -142,8 +142,8 @@ int sysroot_link_basename(const char *abs, char **name)
 	char *t;
 	int r = sysroot_readlink(abs, &t);
 	*name = NULL;
-	if (r < 0)
-		return r;
+	if (r < 0 || !t)
+		return r < 0 ? r : -EIO;
 	size_t n = strlen(t);
 	while (n > 1 && t[n - 1] == '/')
 		t[--n] = '\0';

@@ -215,3 +215,17 @@ problem_about() { jq -e --arg p "$1" --arg w "$2" '.problems[] | select(.what ==
 	! grep -q $'\033' <<<"$output"
 	assert_output --partial "ho?[31mst"
 }
+
+@test "nr_balloon_pages larger than any memory is said, not dropped silently" {
+	printf 'nr_balloon_pages 18446744073709551615\n' >"$T/proc/vmstat"
+	status_json
+	problem_about /proc/vmstat "more memory than exists"
+	! jq -e '.balloon.sources[] | select(.name == "vmstat_nr_balloon_pages")' <<<"$J" >/dev/null
+}
+
+@test "an unknown debugfs state in the capture is an error, not 'mounted'" {
+	printf 'perhaps\n' >"$T/vbtool/debugfs"
+	status_json
+	problem_about /vbtool/debugfs "not one of"
+	[ "$(jq -r '.debugfs.status' <<<"$J")" = error ]
+}

@@ -317,7 +317,7 @@ static void say_insufficient(const struct oom_event *e, const struct oom_facts *
 				 "Zones have %s more present than managed memory (%u%% of RAM): a balloon without "
 				 "DEFLATE_ON_OOM looks like that, but so do crashkernel and debug reservations. ",
 				 fmt_kb(g, sizeof(g), f->gap_kb.v), percent(f->gap_kb.v, base));
-		if (k < 0 || (size_t)(n + k) >= len)
+		if (k < 0 || (size_t)n + (size_t)k >= len)
 			return;
 		n += k;
 	}

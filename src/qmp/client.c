@@ -184,8 +184,17 @@ static char *version_from(struct json_object *v)
 	if (!json_object_object_get_ex(v, "qemu", &q) || !json_object_object_get_ex(q, "major", &ma) ||
 	    !json_object_object_get_ex(q, "minor", &mi) || !json_object_object_get_ex(q, "micro", &mc))
 		return NULL;
-	return xasprintf("%lld.%lld.%lld", (long long)json_object_get_int64(ma),
-			 (long long)json_object_get_int64(mi), (long long)json_object_get_int64(mc));
+	struct json_object *part[3] = { ma, mi, mc };
+	long long n[3];
+	for (int i = 0; i < 3; i++) {
+		/* json-c clamps 1e400 and 10^20 to INT64_MAX: only plain small integers */
+		if (!json_object_is_type(part[i], json_type_int))
+			return NULL;
+		n[i] = (long long)json_object_get_int64(part[i]);
+		if (n[i] < 0 || n[i] > 99999)
+			return NULL;
+	}
+	return xasprintf("%lld.%lld.%lld", n[0], n[1], n[2]);
 }
 
 /* Interprets a reply object: 0 with *ret, or -1 with the QMP error. */
@@ -263,7 +272,7 @@ static int execute_socket(struct qmp_client *c, struct qmp_call *calls, size_t n
 	while (left > 0) {
 		struct json_object *msg, *v;
 		size_t first = 0;
-		while (done[first])
+		while (first + 1 < n && done[first])
 			first++;
 		char *what = xasprintf("the reply to %s", calls[first].command);
 		int r = read_message(c, deadline, what, &msg, e);

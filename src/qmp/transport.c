@@ -107,7 +107,7 @@ static int dial_unix(const char *path, long long deadline, char **err)
 		*err = xasprintf("socket path longer than %zu bytes", sizeof(sun.sun_path) - 1);
 		return -1;
 	}
-	strcpy(sun.sun_path, path);
+	memcpy(sun.sun_path, path, strlen(path) + 1);
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (fd < 0 || set_flags(fd) < 0) {
 		*err = xasprintf("socket: %s", strerror(errno));

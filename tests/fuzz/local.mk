@@ -44,7 +44,7 @@ fuzz-regress: fuzz
 fuzz-clean:
 	rm -rf tests/fuzz/obj tests/fuzz/work tests/fuzz/libvbtool-fuzz.a tests/fuzz/fuzz_*
 
-EXTRA_DIST += tests/fuzz/local.mk tests/fuzz/build.sh tests/fuzz/run.sh tests/fuzz/mkseed-tree.sh \
+EXTRA_DIST += tests/fuzz/local.mk tests/fuzz/README.md tests/fuzz/build.sh tests/fuzz/run.sh tests/fuzz/mkseed-tree.sh \
 	tests/fuzz/fuzz.h tests/fuzz/fuzz_util.c tests/fuzz/vbtool.dict \
 	$(FUZZ_TARGET_FILES) tests/fuzz/corpus tests/fuzz/regress
 FUZZ_TARGET_FILES = \
@@ -66,7 +66,11 @@ lint:
 	$(CPPCHECK) --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
 	  --inline-suppr --suppressions-list=$(top_srcdir)/tests/lint/cppcheck.supp \
 	  -D__GNUC__ -I$(top_srcdir)/src --include=$(top_builddir)/config.h $(LINT_FILES)
-	$(CLANG_TIDY) --quiet --warnings-as-errors='*' $(LINT_FILES) -- -std=gnu11 $(LINT_CPPFLAGS)
+	@# one file per run: clang-tidy 14 given several files at once reports
+	@# va_list false positives (valist.Uninitialized) that each file alone has not
+	@fail=0; for f in $(LINT_FILES); do \
+	  $(CLANG_TIDY) --quiet --warnings-as-errors='*' $$f -- -std=gnu11 $(LINT_CPPFLAGS) 2>/dev/null || fail=1; \
+	done; test $$fail = 0
 	@echo "lint: clean"
 
 EXTRA_DIST += .clang-tidy tests/lint/cppcheck.supp

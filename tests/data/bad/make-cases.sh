@@ -152,3 +152,38 @@ for i in $(seq 5000); do printf '[%6d.000000] a invoked oom-killer: gfp_mask=0x0
 grep -v 'invoked oom-killer' "$good" >oom/no-header.log
 head -c 1800 "$good" >oom/cut-mid-line.log
 printf '[    1.000000] Out of memory: Killed process\n[    1.000000] Out of memory: Killed process (\n[    1.000000] oom-kill:constraint=,,,,,,\n[    1.000000] Node 0 DMA free:kB min:kB present:kB managed:kB\n[    1.000000] Tasks state (memory values in pages):\n[    1.000000] [\n[    1.000000] [ 1 ] 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1\n' >oom/half-lines.log
+
+# --- QMP monitors (qmp/<case>.txt, played by qmp/replay.py): the greeting,
+# then one line per request, in the order status --qmp asks: qmp_capabilities,
+# query-name, query-status, query-memory-size-summary, query-balloon,
+# qom-list x2, x-query-virtio. @ID@ is the request's id.
+G='{"QMP": {"version": {"qemu": {"micro": 0, "minor": 2, "major": 8}, "package": ""}, "capabilities": []}}'
+ok='{"return": {}, "id": @ID@}'
+qmpcase() { # qmpcase NAME GREETING CAPS NAME STATUS MEMORY BALLOON
+	local n=$1
+	shift
+	printf '%s\n' "$@" >"qmp/$n.txt"
+	for _ in 1 2 3 4 5 6; do printf '%s\n' "$ok"; done >>"qmp/$n.txt"
+}
+name='{"return": {"name": "vm1"}, "id": @ID@}'
+status='{"return": {"status": "running", "running": true}, "id": @ID@}'
+memory='{"return": {"base-memory": 4294967296, "plugged-memory": 0}, "id": @ID@}'
+balloon='{"return": {"actual": 3221225472}, "id": @ID@}'
+qmpcase deep-nesting "$(head -c 100000 /dev/zero | tr '\0' '[')"
+{ # raw NUL bytes cannot pass through $(...): written directly
+	printf '%s\n' "$G" "$ok"
+	printf '{"return": {"name": "vm\\u0000evil"}, "id": @ID@}\n'
+	printf '%s\n' "$status" "$memory"
+	printf '{"return": {"actual": 3221225472, "x": "a\001\000b"}, "id": @ID@}\n'
+	for _ in 1 2 3 4 5 6; do printf '%s\n' "$ok"; done
+} >qmp/nul-in-strings.txt
+qmpcase version-overflow '{"QMP": {"version": {"qemu": {"micro": -1, "minor": 1e400, "major": 99999999999999999999}, "package": 7}, "capabilities": "none"}}' "$ok" "$name" "$status" "$memory" "$balloon"
+qmpcase actual-negative "$G" "$ok" "$name" "$status" "$memory" '{"return": {"actual": -1}, "id": @ID@}'
+qmpcase actual-not-a-number "$G" "$ok" "$name" "$status" "$memory" '{"return": {"actual": "lots"}, "id": @ID@}'
+qmpcase memory-float "$G" "$ok" "$name" "$status" '{"return": {"base-memory": 1.5e300, "plugged-memory": -4}, "id": @ID@}' "$balloon"
+qmpcase wrong-ids "$G" "$ok" '{"return": {"name": "vm1"}, "id": 999}' '{"return": {}, "id": "2"}' '{"return": {}}'
+qmpcase returns-arrays "$G" "$ok" '{"return": [], "id": @ID@}' '{"return": [1, 2], "id": @ID@}' '{"return": null, "id": @ID@}' '{"return": [[[]]], "id": @ID@}'
+qmpcase invalid-utf8 "$G" "$ok" "$(printf '{"return": {"name": "vm\377\376"}, "id": @ID@}')" "$status" "$memory" "$balloon"
+qmpcase escapes-in-name "$G" "$ok" '{"return": {"name": "\u001b[2J\u001b]0;pwned\u0007"}, "id": @ID@}' "$status" "$memory" "$balloon"
+qmpcase events-without-data "$G" '{"event": "BALLOON_CHANGE"}@NL@{"event": 5, "data": []}@NL@{"event": "X", "data": {"actual": -1}}@NL@{"return": {}, "id": @ID@}' "$name" "$status" "$memory" "$balloon"
+qmpcase error-without-class "$G" "$ok" '{"error": {}, "id": @ID@}' '{"error": "boom", "id": @ID@}' '{"error": {"class": 7, "desc": ["x"]}, "id": @ID@}' "$balloon"
