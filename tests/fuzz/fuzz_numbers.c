@@ -62,8 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (gok != wok || (gok && got != want))
 		abort();
 
-	/* parse_i64: an optional sign, then what parse_u64 accepts in base 10
-	 * (so "- 4" is -4: a known laxness, reported, not a crash). */
+	/* parse_i64: an optional sign directly followed by what parse_u64
+	 * accepts in base 10 ("- 4" is not a number). */
 	int64_t i64;
 	bool iok = parse_i64(s, len, &i64);
 	{
@@ -71,11 +71,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t tl = len;
 		while (tl && blank(*t))
 			t++, tl--;
-		bool neg = false;
-		if (tl && (*t == '-' || *t == '+'))
+		bool neg = false, signed_blank = false;
+		if (tl && (*t == '-' || *t == '+')) {
 			neg = *t == '-', t++, tl--;
+			signed_blank = tl && blank(*t);
+		}
 		uint64_t mag;
-		bool mok = oracle_u64(t, tl, 10, &mag);
+		bool mok = !signed_blank && oracle_u64(t, tl, 10, &mag);
 		bool want_ok = mok && (neg ? mag <= (uint64_t)INT64_MAX + 1 : mag <= (uint64_t)INT64_MAX);
 		if (iok != want_ok)
 			abort();
