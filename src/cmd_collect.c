@@ -324,9 +324,8 @@ int cmd_collect(int argc, char **argv)
 			usage(stdout);
 			return VB_EXIT_OK;
 		case ':':
-			return usage_error("collect", "option '%s' needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("collect", "unrecognized option '%s'", argv[optind - 1]);
+			return option_error("collect", c, argv);
 		}
 	}
 	if (optind < argc)

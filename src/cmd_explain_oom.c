@@ -111,7 +111,7 @@ int cmd_explain_oom(int argc, char **argv)
 			help();
 			return VB_EXIT_OK;
 		default:
-			return usage_error("explain-oom", "unrecognized option '%s'", argv[optind - 1]);
+			return option_error("explain-oom", c, argv);
 		}
 	}
 	int nfiles = argc - optind;

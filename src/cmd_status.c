@@ -94,10 +94,8 @@ int cmd_status(int argc, char **argv)
 			ret = VB_EXIT_OK;
 			goto out;
 		case ':':
-			ret = usage_error("status", "option '%s' needs an argument", argv[optind - 1]);
-			goto out;
 		default:
-			ret = usage_error("status", "unrecognized option '%s'", argv[optind - 1]);
+			ret = option_error("status", c, argv);
 			goto out;
 		}
 	}

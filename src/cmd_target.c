@@ -253,9 +253,8 @@ int cmd_target(int argc, char **argv)
 			usage(stdout);
 			return VB_EXIT_OK;
 		case ':':
-			return usage_error("target", "option '%s' needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("target", "unrecognized option '%s'", argv[optind - 1]);
+			return option_error("target", c, argv);
 		}
 	}
 	if (!qmp && !domain)

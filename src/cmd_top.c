@@ -165,9 +165,8 @@ int cmd_top(int argc, char **argv)
 			usage(stdout);
 			return VB_EXIT_OK;
 		case ':':
-			return usage_error("top", "option '%s' needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("top", "unrecognized option '%s'", argv[optind - 1]);
+			return option_error("top", c, argv);
 		}
 	}
 	if (optind < argc)

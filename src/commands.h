@@ -18,5 +18,7 @@ int cmd_target(int argc, char **argv);
 
 /* "vbtool: CMD: unrecognized option 'X'" plus the pointer to --help. */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The usage error for getopt_long's ':' (missing argument) or '?' (unknown option). */
+int option_error(const char *cmd, int c, char **argv);
 
 #endif

@@ -49,6 +49,18 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	return VB_EXIT_USAGE;
 }
 
+int option_error(const char *cmd, int c, char **argv)
+{
+	/* A long option is the word getopt just passed; a short one may sit
+	 * inside a cluster ("-jz"), so it is named by optopt. */
+	char shortopt[3] = { '-', (char)optopt, '\0' };
+	const char *last = optind > 0 ? argv[optind - 1] : "";
+	const char *word = strncmp(last, "--", 2) == 0 || !optopt ? last : shortopt;
+	if (c == ':')
+		return usage_error(cmd, "option '%s' needs an argument", word);
+	return usage_error(cmd, "unrecognized option '%s'", word);
+}
+
 static const struct command *find_command(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
@@ -80,9 +92,8 @@ int main(int argc, char **argv)
 			printf("vbtool %s\n", PACKAGE_VERSION);
 			return VB_EXIT_OK;
 		case ':':
-			return usage_error(NULL, "option '%s' needs an argument", argv[optind - 1]);
 		default:
-			return usage_error(NULL, "unrecognized option '%s'", argv[optind - 1]);
+			return option_error(NULL, c, argv);
 		}
 	}
 	if (optind >= argc) {

@@ -91,3 +91,14 @@ load helpers
 	assert_failure 1
 	assert_output --partial "output error"
 }
+
+@test "an unknown short option in a cluster is named exactly" {
+	run --separate-stderr "$VBTOOL" status -jz
+	assert_failure 2
+	[[ "${stderr_lines[0]}" == "vbtool: status: unrecognized option '-z'" ]]
+	run --separate-stderr "$VBTOOL" collect -o
+	assert_failure 2
+	[[ "${stderr_lines[0]}" == "vbtool: collect: option '-o' needs an argument" ]]
+	run --separate-stderr "$VBTOOL" status --sysroot
+	[[ "${stderr_lines[0]}" == "vbtool: status: option '--sysroot' needs an argument" ]]
+}
