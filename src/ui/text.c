@@ -26,7 +26,10 @@ static const char *kb_or_unknown(char *buf, size_t len, struct opt_u64 v)
 	if (!v.known)
 		return "unknown";
 	char h[32];
-	snprintf(buf, len, "%llu kB (%s)", (unsigned long long)v.v, fmt_kb(h, sizeof(h), v.v));
+	if (v.v < 1024)
+		snprintf(buf, len, "%llu kB", (unsigned long long)v.v);
+	else
+		snprintf(buf, len, "%llu kB (%s)", (unsigned long long)v.v, fmt_kb(h, sizeof(h), v.v));
 	return buf;
 }
 
@@ -147,7 +150,9 @@ static void print_answer(FILE *out, const struct balloon_report *r)
 	char h[32];
 	fprintf(out, "\nThe host holds: ");
 	if (bs->size_kb.known) {
-		fprintf(out, "%llu kB (%s)", (unsigned long long)bs->size_kb.v, fmt_kb(h, sizeof(h), bs->size_kb.v));
+		fprintf(out, "%llu kB", (unsigned long long)bs->size_kb.v);
+		if (bs->size_kb.v >= 1024)
+			fprintf(out, " (%s)", fmt_kb(h, sizeof(h), bs->size_kb.v));
 		if (bs->ram_kb.known)
 			fprintf(out, ", %.1f%% of RAM", bs->percent_of_ram);
 		fputc('\n', out);
@@ -188,7 +193,9 @@ void view_status_text(FILE *out, const struct balloon_report *r)
 	print_memory(out, r);
 	print_debugfs(out, r);
 	print_answer(out, r);
-	if (r->nfindings) {
+	if (!r->nfindings)
+		fprintf(out, "\nFindings: none\n");
+	else {
 		fprintf(out, "\nFindings\n");
 		for (size_t i = 0; i < r->nfindings; i++) {
 			const struct finding *f = &r->findings[i];
