@@ -133,24 +133,8 @@ int cmd_explain_oom(int argc, char **argv)
 	}
 	oom_parser_finish(p);
 
-	size_t nev;
-	struct oom_event *ev = oom_parser_events(p, &nev);
-	struct oom_facts *facts = xcalloc(nev ? nev : 1, sizeof(*facts));
-	struct oom_verdict *verdicts = xcalloc(nev ? nev : 1, sizeof(*verdicts));
-	for (size_t i = 0; i < nev; i++) {
-		oom_facts(&ev[i], &facts[i]);
-		oom_verdict(&ev[i], &facts[i], &verdicts[i]);
-	}
-	struct oom_report rep = {
-		.ev = ev,
-		.facts = facts,
-		.verdicts = verdicts,
-		.nev = nev,
-		.dropped = oom_parser_dropped(p),
-		.truncated = oom_parser_truncated(p),
-		.inputs = inputs,
-		.ninputs = ninputs,
-	};
+	struct oom_report rep;
+	oom_report_build(&rep, p, inputs, ninputs);
 	bool write_ok;
 	if (json) {
 		write_ok = oom_view_json(stdout, &rep);
@@ -162,8 +146,8 @@ int cmd_explain_oom(int argc, char **argv)
 		write_ok = false;
 	if (!write_ok)
 		vb_err("explain-oom: writing the report: %s", strerror(errno));
-	free(facts);
-	free(verdicts);
+	size_t nev = rep.nev;
+	oom_report_free(&rep);
 	free(inputs);
 	oom_parser_free(p);
 	if (failed || !write_ok)

@@ -10,6 +10,7 @@ libvbtool_a_SOURCES += \
 	src/oom/event.c src/oom/event.h \
 	src/oom/gfp.c src/oom/gfp.h \
 	src/oom/verdict.c src/oom/verdict.h \
+	src/oom/report.c \
 	src/oom/view_text.c src/oom/view_json.c src/oom/view.h
 
 OOM_UNIT_TESTS = tests/unit/test_oom_prefix tests/unit/test_oom_events

@@ -25,6 +25,13 @@ struct oom_report {
 	size_t ninputs;
 };
 
+/* Computes the facts and verdict of every event the parser holds (after
+ * oom_parser_finish); the report points into the parser, which must outlive
+ * it. oom_report_free frees what the builder allocated. */
+void oom_report_build(struct oom_report *r, struct oom_parser *p, const struct oom_input_info *inputs,
+		      size_t ninputs);
+void oom_report_free(struct oom_report *r);
+
 void oom_view_text(FILE *out, const struct oom_report *r);
 /* The JSON contract documented in vbtool-explain-oom(8), written one event
  * at a time so memory does not grow with the number of events. False on a

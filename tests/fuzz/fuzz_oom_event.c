@@ -54,39 +54,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	oom_parser_finish(p);
 
-	size_t nev;
-	struct oom_event *ev = oom_parser_events(p, &nev);
-	if (nev > OOM_MAX_EVENTS || (nev && !ev))
+	struct oom_report rep;
+	oom_report_build(&rep, p, info, ninputs);
+	if (rep.nev > OOM_MAX_EVENTS || (rep.nev && !rep.ev))
 		abort();
-	struct oom_facts *facts = calloc(nev ? nev : 1, sizeof(*facts));
-	struct oom_verdict *verdicts = calloc(nev ? nev : 1, sizeof(*verdicts));
-	for (size_t i = 0; i < nev; i++) {
-		if (ev[i].nzones > OOM_MAX_ZONES || ev[i].ntop > OOM_TOP_TASKS ||
-		    ev[i].balloon.nevidence > OOM_MAX_EVIDENCE)
+	for (size_t i = 0; i < rep.nev; i++) {
+		const struct oom_event *e = &rep.ev[i];
+		const struct oom_verdict *v = &rep.verdicts[i];
+		if (e->nzones > OOM_MAX_ZONES || e->ntop > OOM_TOP_TASKS || e->balloon.nevidence > OOM_MAX_EVIDENCE)
 			abort();
-		if (strnlen(ev[i].inv.comm, OOM_COMM_MAX) >= OOM_COMM_MAX ||
-		    strnlen(ev[i].vic.comm, OOM_COMM_MAX) >= OOM_COMM_MAX)
+		if (strnlen(e->inv.comm, OOM_COMM_MAX) >= OOM_COMM_MAX || strnlen(e->vic.comm, OOM_COMM_MAX) >= OOM_COMM_MAX)
 			abort();
-		oom_facts(&ev[i], &facts[i]);
-		oom_verdict(&ev[i], &facts[i], &verdicts[i]);
-		if (!verdicts[i].code || strnlen(verdicts[i].summary, sizeof(verdicts[i].summary)) >= sizeof(verdicts[i].summary))
+		if (!v->code || strnlen(v->summary, sizeof(v->summary)) >= sizeof(v->summary))
 			abort();
 	}
-	struct oom_report rep = {
-		.ev = ev,
-		.facts = facts,
-		.verdicts = verdicts,
-		.nev = nev,
-		.dropped = oom_parser_dropped(p),
-		.truncated = oom_parser_truncated(p),
-		.inputs = info,
-		.ninputs = ninputs,
-	};
 	oom_view_text(sink, &rep);
 	if (!oom_view_json(sink, &rep))
 		abort();
-	free(facts);
-	free(verdicts);
+	oom_report_free(&rep);
 	oom_parser_free(p);
 	return 0;
 }
