@@ -85,13 +85,14 @@ static struct opt_u64 read_hex_attr(struct balloon_report *r, const char *dir, c
 	return v;
 }
 
-void virtio_read_device(struct balloon_report *r, const char *name, const char *syspath, struct virtio_device *d)
+void virtio_read_device(struct balloon_report *r, const char *name, const char *syspath, struct opt_u64 device_id,
+			struct virtio_device *d)
 {
 	char *dir = xasprintf(VIRTIO_BUS_DIR "/%s", name);
 	d->name = xstrndup_printable(name, strlen(name));
 	d->syspath = syspath ? xstrndup_printable(syspath, strlen(syspath)) : NULL;
 	virtio_transport_from_path(d->syspath, &d->transport, &d->address);
-	d->device_id = read_hex_attr(r, dir, "device");
+	d->device_id = device_id;
 	d->vendor_id = read_hex_attr(r, dir, "vendor");
 	d->status = read_hex_attr(r, dir, "status");
 
@@ -123,39 +124,40 @@ void virtio_read_device(struct balloon_report *r, const char *name, const char *
 	free(dir);
 }
 
-static int cmp_names(const void *a, const void *b)
+/* A device the scan found: its bus name and, when known, its sysfs path. */
+struct found {
+	char *name;
+	char *path;
+};
+
+struct found_list {
+	struct found *v;
+	size_t n, cap;
+};
+
+static void found_add(struct found_list *l, const char *name, const char *path)
 {
-	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-	/* virtio2 before virtio10 */
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = (struct found){ xstrdup(name), path ? xstrdup(path) : NULL };
+}
+
+static void found_free(struct found_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].path);
+	}
+	free(l->v);
+}
+
+/* virtio2 before virtio10 */
+static int cmp_found(const void *a, const void *b)
+{
+	const char *x = ((const struct found *)a)->name, *y = ((const struct found *)b)->name;
 	size_t lx = strlen(x), ly = strlen(y);
 	if (lx != ly)
 		return lx < ly ? -1 : 1;
 	return strcmp(x, y);
-}
-
-struct name_list {
-	char **names;
-	char **paths;
-	size_t n, cap, pcap;
-};
-
-static void name_list_add(struct name_list *l, const char *name, const char *path)
-{
-	l->names = xgrow(l->names, &l->cap, l->n + 1, sizeof(char *));
-	l->paths = xgrow(l->paths, &l->pcap, l->n + 1, sizeof(char *));
-	l->names[l->n] = xstrdup(name);
-	l->paths[l->n] = path ? xstrdup(path) : NULL;
-	l->n++;
-}
-
-static void name_list_free(struct name_list *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->names[i]);
-		free(l->paths[i]);
-	}
-	free(l->names);
-	free(l->paths);
 }
 
 /* Resolves "../../../devices/x/virtio0" seen from /sys/bus/virtio/devices. */
@@ -176,7 +178,7 @@ static char *resolve_bus_link(const char *target)
 	return full;
 }
 
-static enum src_status scan_sysroot(struct balloon_report *r, struct name_list *l)
+static enum src_status scan_sysroot(struct balloon_report *r, struct found_list *l)
 {
 	DIR *dir = sysroot_opendir(VIRTIO_BUS_DIR);
 	if (!dir) {
@@ -194,7 +196,7 @@ static enum src_status scan_sysroot(struct balloon_report *r, struct name_list *
 		char *path = NULL;
 		if (sysroot_readlink(link, &target) == 0)
 			path = resolve_bus_link(target);
-		name_list_add(l, de->d_name, path);
+		found_add(l, de->d_name, path);
 		free(target);
 		free(path);
 		free(link);
@@ -203,7 +205,7 @@ static enum src_status scan_sysroot(struct balloon_report *r, struct name_list *
 	return SRC_OK;
 }
 
-static enum src_status scan_udev(struct balloon_report *r, struct name_list *l)
+static enum src_status scan_udev(struct balloon_report *r, struct found_list *l)
 {
 	struct udev *udev = udev_new();
 	if (!udev) {
@@ -222,7 +224,7 @@ static enum src_status scan_udev(struct balloon_report *r, struct name_list *l)
 			const char *syspath = udev_list_entry_get_name(e);
 			const char *slash = strrchr(syspath, '/');
 			if (slash && slash[1])
-				name_list_add(l, slash + 1, syspath);
+				found_add(l, slash + 1, syspath);
 		}
 	}
 	udev_enumerate_unref(en);
@@ -232,39 +234,28 @@ static enum src_status scan_udev(struct balloon_report *r, struct name_list *l)
 
 void virtio_scan(struct balloon_report *r)
 {
-	struct name_list l = { 0 };
+	struct found_list l = { 0 };
 	r->device_scan = sysroot_is_live() ? scan_udev(r, &l) : scan_sysroot(r, &l);
-	/* Sort by name, keeping each path with its name. */
-	for (size_t i = 1; i < l.n; i++) {
-		for (size_t j = i; j > 0 && cmp_names(&l.names[j - 1], &l.names[j]) > 0; j--) {
-			char *t = l.names[j];
-			l.names[j] = l.names[j - 1];
-			l.names[j - 1] = t;
-			t = l.paths[j];
-			l.paths[j] = l.paths[j - 1];
-			l.paths[j - 1] = t;
-		}
-	}
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), cmp_found);
 	size_t capd = 0, capr = 0;
 	for (size_t i = 0; i < l.n; i++) {
 		/* Only balloons and memory devices are read in full: problems with
 		 * a disk's attributes are none of this report's business. */
-		char *dir = xasprintf(VIRTIO_BUS_DIR "/%s", l.names[i]);
+		char *dir = xasprintf(VIRTIO_BUS_DIR "/%s", l.v[i].name);
 		struct opt_u64 id = read_hex_attr(r, dir, "device");
 		free(dir);
 		if (!id.known || (id.v != VIRTIO_ID_BALLOON && id.v != VIRTIO_ID_MEM))
 			continue;
 		struct virtio_device d = { 0 };
-		virtio_read_device(r, l.names[i], l.paths[i], &d);
-		if (d.device_id.known && d.device_id.v == VIRTIO_ID_BALLOON) {
+		virtio_read_device(r, l.v[i].name, l.v[i].path, id, &d);
+		if (id.v == VIRTIO_ID_BALLOON) {
 			r->devices = xgrow(r->devices, &capd, r->ndevices + 1, sizeof(d));
 			r->devices[r->ndevices++] = d;
-		} else if (d.device_id.known && d.device_id.v == VIRTIO_ID_MEM) {
+		} else {
 			r->related = xgrow(r->related, &capr, r->nrelated + 1, sizeof(d));
 			r->related[r->nrelated++] = d;
-		} else {
-			virtio_device_free(&d);
 		}
 	}
-	name_list_free(&l);
+	found_free(&l);
 }

@@ -7,8 +7,9 @@
 
 /* Fills r->devices (balloons) and r->related (virtio-mem). */
 void virtio_scan(struct balloon_report *r);
-/* Reads one device's attributes from its /sys/bus/virtio/devices/NAME path. */
-void virtio_read_device(struct balloon_report *r, const char *name, const char *syspath,
+/* Reads the rest of one device's attributes from its
+ * /sys/bus/virtio/devices/NAME path; the scan has read its id already. */
+void virtio_read_device(struct balloon_report *r, const char *name, const char *syspath, struct opt_u64 device_id,
 			struct virtio_device *d);
 void virtio_device_free(struct virtio_device *d);
 /* Derives the transport and address from the device's sysfs path. */
