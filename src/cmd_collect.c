@@ -7,6 +7,7 @@
 #include "klog.h"
 #include "sysroot.h"
 #include "util.h"
+#include "virtio.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -148,23 +149,6 @@ static void mark_dir(struct capture *c, const char *abs)
 	free(dst);
 }
 
-/* "../../../devices/pci0000:00/0000:00:01.0/virtio0" seen from the bus dir. */
-static char *bus_link_target_abs(const char *target)
-{
-	const char *t = target;
-	int up = 0;
-	while (strncmp(t, "../", 3) == 0) {
-		t += 3;
-		up++;
-	}
-	if (target[0] == '/')
-		return xstrdup(target);
-	/* /sys/bus/virtio/devices: three levels below /sys */
-	if (up != 3)
-		return NULL;
-	return xasprintf("/sys/%s", t);
-}
-
 static void capture_virtio(struct capture *c)
 {
 	static const char *const attrs[] = { "device", "vendor", "status", "features", "modalias" };
@@ -180,7 +164,7 @@ static void capture_virtio(struct capture *c)
 		char *link = xasprintf("/sys/bus/virtio/devices/%s", de->d_name);
 		char *target = NULL;
 		if (sysroot_readlink(link, &target) == 0) {
-			char *real = bus_link_target_abs(target);
+			char *real = virtio_bus_link_path(target);
 			copy_link(c, link);
 			if (real) {
 				for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {

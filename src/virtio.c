@@ -160,22 +160,19 @@ static int cmp_found(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
-/* Resolves "../../../devices/x/virtio0" seen from /sys/bus/virtio/devices. */
-static char *resolve_bus_link(const char *target)
+char *virtio_bus_link_path(const char *target)
 {
-	if (target[0] == '/')
-		return xstrdup(target);
-	char *base = xstrdup(VIRTIO_BUS_DIR);
 	const char *t = target;
+	int up = 0;
 	while (strncmp(t, "../", 3) == 0) {
-		char *slash = strrchr(base, '/');
-		if (slash && slash != base)
-			*slash = '\0';
 		t += 3;
+		up++;
 	}
-	char *full = xasprintf("%s/%s", base, t);
-	free(base);
-	return full;
+	/* /sys/bus/virtio/devices is three levels below /sys; anything else,
+	 * or a ".." further on, would leave /sys */
+	if (target[0] == '/' || up != 3 || !*t || strstr(t, "..") != NULL)
+		return NULL;
+	return xasprintf("/sys/%s", t);
 }
 
 static enum src_status scan_sysroot(struct balloon_report *r, struct found_list *l)
@@ -195,7 +192,7 @@ static enum src_status scan_sysroot(struct balloon_report *r, struct found_list 
 		char *target = NULL;
 		char *path = NULL;
 		if (sysroot_readlink(link, &target) == 0)
-			path = resolve_bus_link(target);
+			path = virtio_bus_link_path(target);
 		found_add(l, de->d_name, path);
 		free(target);
 		free(path);

@@ -12,6 +12,9 @@ void virtio_scan(struct balloon_report *r);
 void virtio_read_device(struct balloon_report *r, const char *name, const char *syspath, struct opt_u64 device_id,
 			struct virtio_device *d);
 void virtio_device_free(struct virtio_device *d);
+/* The sysfs path a /sys/bus/virtio/devices/NAME link points to
+ * ("../../../devices/..."), or NULL when it points outside /sys. */
+char *virtio_bus_link_path(const char *target);
 /* Derives the transport and address from the device's sysfs path. */
 void virtio_transport_from_path(const char *syspath, char **transport, char **address);
 

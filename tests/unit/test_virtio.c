@@ -23,5 +23,13 @@ int main(void)
 	check("/sys/devices/virtual/whatever/virtio9", "unknown", NULL, "something else");
 	check(NULL, "unknown", NULL, "no path");
 	check("virtio0", "unknown", NULL, "a bare name");
+
+	char *p = virtio_bus_link_path("../../../devices/pci0000:00/0000:00:01.0/virtio0");
+	is_str(p, "/sys/devices/pci0000:00/0000:00:01.0/virtio0", "a bus link resolves under /sys");
+	free(p);
+	ok(virtio_bus_link_path("../../devices/x/virtio0") == NULL, "too few levels up: rejected");
+	ok(virtio_bus_link_path("../../../../etc/virtio0") == NULL, "too many levels up: rejected");
+	ok(virtio_bus_link_path("../../../devices/../../etc/shadow") == NULL, "a later .. is rejected");
+	ok(virtio_bus_link_path("/etc/passwd") == NULL, "an absolute target is rejected");
 	return tap_done();
 }
