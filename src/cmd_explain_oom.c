@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "klog.h"
+#include "sources/klog.h"
 #include "oom/event.h"
 #include "oom/input.h"
 #include "oom/scan.h"
 #include "oom/verdict.h"
 #include "oom/view.h"
-#include "ui/views.h"
-#include "util.h"
+#include "views/views.h"
+#include "base/util.h"
 
 static void help(void)
 {

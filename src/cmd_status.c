@@ -1,11 +1,12 @@
 /* vbtool status: the one-screen answer, for this machine, a captured tree,
  * or (with --qmp/--virsh) VMs seen from the host. */
 #include "commands.h"
-#include "qmp/host.h"
-#include "report.h"
-#include "sysroot.h"
-#include "ui/views.h"
-#include "util.h"
+#include "host/host.h"
+#include "model/report.h"
+#include "collector/collector.h"
+#include "sources/sysroot.h"
+#include "views/views.h"
+#include "base/util.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* vbtool: main, global options and the subcommand table. */
 #include "commands.h"
-#include "sysroot.h"
-#include "util.h"
+#include "sources/sysroot.h"
+#include "base/util.h"
 
 #include <getopt.h>
 #include <stdarg.h>

@@ -29,7 +29,7 @@ check_options() { # page command...
 }
 
 @test "every finding code status can emit is in vbtool.8" {
-	codes=$(grep -oE '^\s*\{ "[a-z0-9-]+", "(info|warning|error)"' "$TOP_SRCDIR/src/findings.c" | grep -oE '"[a-z0-9-]+"' | head -n 100 | tr -d '"' | grep -vE '^(info|warning|error)$')
+	codes=$(grep -oE '^\s*\{ "[a-z0-9-]+", "(info|warning|error)"' "$TOP_SRCDIR/src/model/findings.c" | grep -oE '"[a-z0-9-]+"' | head -n 100 | tr -d '"' | grep -vE '^(info|warning|error)$')
 	[ -n "$codes" ]
 	for c in $codes; do page vbtool.8 | grep -qF -- "$c" || { echo "vbtool.8 lacks finding $c"; false; }; done
 }
@@ -49,7 +49,7 @@ check_options() { # page command...
 }
 
 @test "the exit codes in commands.h are all documented" {
-	for n in $(grep -oE '#define VB_EXIT_[A-Z_]+ [0-9]+' "$TOP_SRCDIR/src/commands.h" | awk '{ print $3 }'); do
+	for n in $(grep -oE '#define VB_EXIT_[A-Z_]+ [0-9]+' "$TOP_SRCDIR/src/base/exit_codes.h" | awk '{ print $3 }'); do
 		page vbtool.8 | grep -qE "^\.B $n$" || { echo "exit $n undocumented"; false; }
 	done
 }

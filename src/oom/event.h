@@ -1,4 +1,9 @@
-/* The model of one OOM event as read from a kernel log, and the state
+/* src/oom/: explain-oom's pipeline, self-contained: input (plain and
+ * compressed logs) -> scan (lines) -> prefix (time, message) -> event
+ * (state machine; kill.c, meminfo.c, tasks.c per report section) -> verdict
+ * -> view_text/view_json. oom/ may include base/ only.
+ *
+ * The model of one OOM event as read from a kernel log, and the state
  * machine that builds events from normalised log messages. Plain data:
  * unknown is !known, never 0. */
 #ifndef VBTOOL_OOM_EVENT_H
@@ -8,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parse.h"
+#include "base/parse.h"
 #include "oom/prefix.h"
 
 #define OOM_COMM_MAX 48     /* kernel comms are 15 bytes; room for some junk */

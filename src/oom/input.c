@@ -13,7 +13,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "util.h"
+#include "base/util.h"
 
 #define IN_BUF (256 * 1024)
 

@@ -1,7 +1,7 @@
 /* The report the views print: each parsed event with its facts and verdict.
  * One builder for explain-oom, and for the fuzz target that checks it. */
 #include "oom/view.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdlib.h>
 

@@ -9,7 +9,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "util.h"
+#include "base/util.h"
 
 #define PAD 64
 

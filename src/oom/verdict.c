@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ui/views.h"
-#include "util.h"
+#include "base/format.h"
+#include "base/util.h"
 
 /* memmap costs 64 bytes per 4 KiB page; the kernel image and early
  * reservations take some tens of MiB more. A present/managed gap beyond

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "oom/gfp.h"
-#include "ui/views.h"
+#include "base/format.h"
 
 #define ADD(o, k, v) json_object_object_add((o), (k), (v))
 

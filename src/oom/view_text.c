@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "oom/gfp.h"
-#include "ui/views.h"
+#include "base/format.h"
 
 static const char *kbs(char *buf, size_t len, struct opt_u64 v)
 {

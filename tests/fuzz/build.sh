@@ -26,15 +26,15 @@ cc() { # cc OUT SRC [extra flags]: compiles one file
 		-include "$TOP_BUILDDIR/config.h" $FUZZ_CPPFLAGS -c "$s" -o "$o"
 }
 
-# The parts of libvbtool the targets exercise; the OOM and QMP parts are
-# taken when they exist in the tree.
-lib="src/util.c src/parse.c src/sysroot.c src/feature_bits.c src/report.c src/virtio.c
-     src/procfs.c src/debugfs_virtio.c src/debugfs_vmw.c src/debugfs_hv.c src/klog.c
-     src/balloon.c src/findings.c src/ui/text.c src/ui/json.c"
-optional=""
-for f in "$TOP_SRCDIR"/src/oom/*.c "$TOP_SRCDIR"/src/qmp/*.c; do
-	[ -f "$f" ] && optional="$optional ${f#"$TOP_SRCDIR"/}"
+# The parts of libvbtool the targets exercise: every layer below the
+# commands but top (which needs a terminal library).
+lib=""
+for d in base model sources collector capture views oom host; do
+	for f in "$TOP_SRCDIR"/src/$d/*.c; do
+		[ -f "$f" ] && lib="$lib ${f#"$TOP_SRCDIR"/}"
+	done
 done
+optional=""
 objs=""
 for s in $lib $optional; do
 	o="$out/obj/$(echo "$s" | tr / _ | sed 's/\.c$/.o/')"
@@ -60,8 +60,8 @@ needs() {
 	case $1 in
 	fuzz_oom_prefix) echo src/oom/prefix.h ;;
 	fuzz_oom_event) echo src/oom/view.h ;;
-	fuzz_qmp) echo src/qmp/client.h ;;
-	*) echo src/parse.h ;;
+	fuzz_qmp) echo src/host/client.h ;;
+	*) echo src/base/parse.h ;;
 	esac
 }
 built=0
@@ -74,7 +74,7 @@ for t in "$TOP_SRCDIR"/tests/fuzz/fuzz_*.c; do
 	fi
 	echo "  FUZZLD   tests/fuzz/$name"
 	optional_target=no
-	[ "$(needs "$name")" = src/parse.h ] || optional_target=yes
+	[ "$(needs "$name")" = src/base/parse.h ] || optional_target=yes
 	if ! "$FUZZ_CC" -std=gnu11 $FUZZ_CFLAGS $SAN -fsanitize=fuzzer -I"$TOP_SRCDIR/src" -I"$TOP_SRCDIR/tests/fuzz" \
 		-include "$TOP_BUILDDIR/config.h" $FUZZ_CPPFLAGS "$t" "$out/obj/fuzz_util.o" "$out/libvbtool-fuzz.a" \
 		$FUZZ_LIBS -lm -lpthread -o "$out/$name"; then

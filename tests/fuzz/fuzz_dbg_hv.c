@@ -1,5 +1,5 @@
 /* debugfs hv-balloon, mainline and vendor layouts. */
-#include "debugfs.h"
+#include "sources/debugfs.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* debugfs virtio-balloon (Virtuozzo's lines and the vbtool module's). */
-#include "debugfs.h"
+#include "sources/debugfs.h"
 
 #include <stdlib.h>
 #include <string.h>

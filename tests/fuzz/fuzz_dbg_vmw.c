@@ -1,5 +1,5 @@
 /* debugfs vmmemctl, both layouts. */
-#include "debugfs.h"
+#include "sources/debugfs.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* The virtio sysfs attributes: the features string (first input byte even)
  * and the "0x%08x" device/vendor/status attributes decoded into status bits
  * (first byte odd), as virtio.c and the views do. */
-#include "feature_bits.h"
-#include "parse.h"
+#include "model/feature_bits.h"
+#include "base/parse.h"
 
 #include <stdlib.h>
 #include <string.h>

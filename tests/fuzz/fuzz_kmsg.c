@@ -2,8 +2,8 @@
  * the captured file (DIR/vbtool/kmsg) through the line reader that
  * klog_foreach_record uses under --sysroot. */
 #include "fuzz.h"
-#include "klog.h"
-#include "sysroot.h"
+#include "sources/klog.h"
+#include "sources/sysroot.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* /proc/meminfo: "Key:   %8lu kB" lines. */
-#include "procfs.h"
+#include "sources/procfs.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* The checked number parsers every other parser relies on, against an
  * independent oracle (strtoull/strtoll on the same text). */
-#include "parse.h"
+#include "base/parse.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* /proc/pressure/memory: "some avg10=0.00 avg60=0.00 avg300=0.00 total=0". */
-#include "procfs.h"
+#include "sources/procfs.h"
 
 #include <math.h>
 #include <stdlib.h>

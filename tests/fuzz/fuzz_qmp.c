@@ -4,9 +4,9 @@
  * sends the input whatever vbtool asks, then hangs up, so no run waits for
  * a timeout. */
 #include "fuzz.h"
-#include "qmp/client.h"
-#include "qmp/framing.h"
-#include "qmp/values.h"
+#include "host/client.h"
+#include "host/framing.h"
+#include "host/values.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -3,10 +3,11 @@
  * missing section is a missing file), then collection, the balloon summary,
  * the findings, and both views run over it. */
 #include "fuzz.h"
-#include "report.h"
-#include "sysroot.h"
-#include "virtio.h"
-#include "ui/views.h"
+#include "collector/collector.h"
+#include "model/report.h"
+#include "sources/sysroot.h"
+#include "sources/virtio.h"
+#include "views/views.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* /proc/vmstat: "name value" lines. */
-#include "procfs.h"
+#include "sources/procfs.h"
 
 #include <stdlib.h>
 #include <string.h>

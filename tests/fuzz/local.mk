@@ -63,6 +63,7 @@ CPPCHECK = cppcheck
 CLANG_TIDY = clang-tidy
 
 lint:
+	$(SHELL) $(top_srcdir)/tests/lint/layers.sh $(top_srcdir)/src
 	$(CPPCHECK) --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
 	  --inline-suppr --suppressions-list=$(top_srcdir)/tests/lint/cppcheck.supp \
 	  -D__GNUC__ -I$(top_srcdir)/src --include=$(top_builddir)/config.h $(LINT_FILES)
@@ -73,7 +74,7 @@ lint:
 	done; test $$fail = 0
 	@echo "lint: clean"
 
-EXTRA_DIST += .clang-tidy tests/lint/cppcheck.supp
+EXTRA_DIST += .clang-tidy tests/lint/cppcheck.supp tests/lint/layers.sh
 
 # --- memcheck ----------------------------------------------------------------
 # status (text and JSON), explain-oom on a real log and two rounds of top,

@@ -1,4 +1,4 @@
-#include "debugfs.h"
+#include "sources/debugfs.h"
 #include "tap.h"
 
 #include <string.h>

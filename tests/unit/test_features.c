@@ -1,4 +1,4 @@
-#include "feature_bits.h"
+#include "model/feature_bits.h"
 #include "tap.h"
 
 #include <string.h>

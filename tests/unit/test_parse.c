@@ -1,4 +1,4 @@
-#include "parse.h"
+#include "base/parse.h"
 #include "tap.h"
 
 #include <stdint.h>

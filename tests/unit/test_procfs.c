@@ -1,4 +1,4 @@
-#include "procfs.h"
+#include "sources/procfs.h"
 #include "tap.h"
 
 #include <string.h>

@@ -1,6 +1,6 @@
 /* QMP framing: messages split anywhere, several per read, garbage, size bound. */
-#include "qmp/framing.h"
-#include "qmp/values.h"
+#include "host/framing.h"
+#include "host/values.h"
 #include "tap.h"
 
 #include <stdint.h>

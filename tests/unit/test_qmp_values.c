@@ -1,7 +1,7 @@
 /* Numbers and names in QMP replies, sizes and addresses on the command line. */
-#include "qmp/size.h"
-#include "qmp/transport.h"
-#include "qmp/values.h"
+#include "host/size.h"
+#include "host/transport.h"
+#include "host/values.h"
 #include "tap.h"
 
 #include <stdint.h>

@@ -4,8 +4,8 @@
  * the end of the buffer. Buffers here are exact-size copies, so the
  * sanitizer build also sees any read past the end. Expected values are the
  * numbers written in the inputs. */
-#include "debugfs.h"
-#include "procfs.h"
+#include "sources/debugfs.h"
+#include "sources/procfs.h"
 #include "tap.h"
 
 #include <stdlib.h>

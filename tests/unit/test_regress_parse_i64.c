@@ -2,7 +2,7 @@
  * tests/fuzz/regress/fuzz_numbers/): parse_i64 took a sign, then let
  * parse_u64 trim blanks again, so "- 4" was read as -4. parse.h promises
  * blanks only around the number, not inside it. */
-#include "parse.h"
+#include "base/parse.h"
 #include "tap.h"
 
 int main(void)

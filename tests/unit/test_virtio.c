@@ -1,4 +1,4 @@
-#include "virtio.h"
+#include "sources/virtio.h"
 #include "tap.h"
 
 #include <stdlib.h>

@@ -1,0 +1,23 @@
+/* Formatting shared by every view (status, top, explain-oom, the host side):
+ * human sizes and the JSON building blocks. */
+#ifndef VBTOOL_FORMAT_H
+#define VBTOOL_FORMAT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "base/parse.h"
+
+/* "1.5 GiB" style sizes from kB, into buf. */
+const char *fmt_kb(char *buf, size_t len, uint64_t kb);
+
+/* Writes a JSON document with a trailing newline; false on a write error. */
+bool json_write(FILE *out, struct json_object *o);
+/* An opt_u64 as a number, or NULL (JSON null) when unknown. */
+struct json_object *json_opt_u64(struct opt_u64 v);
+/* A string as valid UTF-8 (other bytes become '?'), or NULL for NULL. */
+struct json_object *json_str_or_null(const char *s);
+
+#endif

@@ -1,0 +1,253 @@
+/* The collector: reads every source into the model, then derives the
+ * balloon summary and the findings from it. */
+#include "collector/collector.h"
+#include "sources/debugfs.h"
+#include "sources/klog.h"
+#include "sources/procfs.h"
+#include "sources/sysroot.h"
+#include "sources/virtio.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#define DEBUGFS_MAGIC_NR 0x64626720
+#define DEBUGFS_CAPTURE_STATE "/vbtool/debugfs"
+#define PAGESIZE_CAPTURE "/vbtool/pagesize"
+
+static enum src_status errno_status(int e)
+{
+	if (e == -ENOENT)
+		return SRC_ABSENT;
+	if (e == -EACCES || e == -EPERM)
+		return SRC_DENIED;
+	return SRC_ERROR;
+}
+
+/* Reads a whole file; on failure records why and returns its status. */
+static enum src_status read_source(struct balloon_report *r, const char *path, size_t max, struct file_data *fd,
+				   bool absent_is_problem, const char *denied_hint)
+{
+	int e = sysroot_read(path, max, fd);
+	if (e == 0) {
+		if (mem_has_nul(fd->data, fd->len))
+			report_add_problem(r, path, NULL, "holds NUL bytes; lines containing them are ignored");
+		return SRC_OK;
+	}
+	enum src_status st = errno_status(e);
+	if (st != SRC_ABSENT || absent_is_problem)
+		report_add_problem(r, path, st == SRC_DENIED ? denied_hint : NULL, "%s", sysroot_strerror(e));
+	return st;
+}
+
+static char *read_line_attr(const char *path)
+{
+	struct file_data fd;
+	if (sysroot_read(path, SYSFS_ATTR_MAX, &fd) < 0)
+		return NULL;
+	const char *s = fd.data;
+	size_t n = trim_span(&s, strnlen(fd.data, fd.len));
+	char *v = n && n < 256 ? xstrndup_printable(s, n) : NULL;
+	file_data_free(&fd);
+	return v;
+}
+
+static void collect_system(struct balloon_report *r)
+{
+	r->sys.kernel = read_line_attr("/proc/sys/kernel/osrelease");
+	r->sys.hostname = read_line_attr("/proc/sys/kernel/hostname");
+	char *up = read_line_attr("/proc/uptime");
+	if (up) {
+		double d;
+		char *sp = strchr(up, ' ');
+		if (parse_double(up, sp ? (size_t)(sp - up) : strlen(up), &d) && d >= 0 && d < 1e12)
+			r->sys.uptime_s = opt_u64((uint64_t)d);
+		free(up);
+	}
+	if (sysroot_is_live()) {
+		long ps = sysconf(_SC_PAGESIZE);
+		r->sys.page_size = ps > 0 ? (uint64_t)ps : 4096;
+		return;
+	}
+	char *ps = read_line_attr(PAGESIZE_CAPTURE);
+	uint64_t v;
+	if (ps && parse_u64(ps, strlen(ps), 10, &v) && v >= 4096 && v <= (1u << 20) && !(v & (v - 1))) {
+		r->sys.page_size = v;
+	} else {
+		r->sys.page_size = 4096;
+		r->sys.page_size_assumed = true;
+	}
+	free(ps);
+}
+
+static void collect_proc(struct balloon_report *r)
+{
+	struct file_data fd;
+	r->mem.status = read_source(r, "/proc/meminfo", PROC_FILE_MAX, &fd, true, NULL);
+	if (r->mem.status == SRC_OK) {
+		int bad = meminfo_parse(fd.data, fd.len, &r->mem);
+		if (bad)
+			report_add_problem(r, "/proc/meminfo", NULL, "%d line(s) not understood", bad);
+		if (!r->mem.mem_total_kb.known)
+			report_add_problem(r, "/proc/meminfo", NULL, "no MemTotal line");
+		file_data_free(&fd);
+	}
+	r->vm.status = read_source(r, "/proc/vmstat", PROC_FILE_MAX, &fd, true, NULL);
+	if (r->vm.status == SRC_OK) {
+		int bad = vmstat_parse(fd.data, fd.len, &r->vm);
+		if (bad)
+			report_add_problem(r, "/proc/vmstat", NULL, "%d line(s) not understood", bad);
+		file_data_free(&fd);
+	}
+	r->psi.status = read_source(r, "/proc/pressure/memory", SYSFS_ATTR_MAX, &fd, false, NULL);
+	if (r->psi.status == SRC_OK) {
+		if (pressure_parse(fd.data, fd.len, &r->psi))
+			report_add_problem(r, "/proc/pressure/memory", NULL, "not in the PSI format");
+		file_data_free(&fd);
+	}
+}
+
+static enum src_status debugfs_state(struct balloon_report *r)
+{
+	if (!sysroot_is_live()) {
+		/* collect records what it saw; an older or hand-made tree has only the files */
+		char *st = read_line_attr(DEBUGFS_CAPTURE_STATE);
+		enum src_status s = SRC_OK;
+		if (st && strcmp(st, "not_mounted") == 0)
+			s = SRC_NO_DEBUGFS;
+		else if (st && strcmp(st, "denied") == 0)
+			s = SRC_DENIED;
+		else if (st && strcmp(st, "mounted") != 0) {
+			report_add_problem(r, DEBUGFS_CAPTURE_STATE, NULL, "not one of mounted, not_mounted, denied");
+			s = SRC_ERROR;
+		} else if (!st && !sysroot_exists(DEBUGFS_ROOT))
+			s = SRC_NO_DEBUGFS;
+		free(st);
+		return s;
+	}
+	struct statfs sf;
+	if (statfs(DEBUGFS_ROOT, &sf) < 0) {
+		if (errno == EACCES || errno == EPERM)
+			return SRC_DENIED;
+		return SRC_NO_DEBUGFS;
+	}
+	if ((unsigned long)sf.f_type != DEBUGFS_MAGIC_NR)
+		return SRC_NO_DEBUGFS;
+	DIR *d = sysroot_opendir(DEBUGFS_ROOT);
+	if (!d)
+		return errno == EACCES || errno == EPERM ? SRC_DENIED : SRC_ERROR;
+	closedir(d);
+	return SRC_OK;
+}
+
+typedef int (*debugfs_parser)(const char *buf, size_t len, void *out);
+
+static int parse_virtio(const char *buf, size_t len, void *out)
+{
+	return dbg_virtio_parse(buf, len, out);
+}
+
+static int parse_vmw(const char *buf, size_t len, void *out)
+{
+	return dbg_vmw_parse(buf, len, out);
+}
+
+static int parse_hv(const char *buf, size_t len, void *out)
+{
+	return dbg_hv_parse(buf, len, out);
+}
+
+static enum src_status read_debugfs(struct balloon_report *r, const char *path, debugfs_parser parse, void *out)
+{
+	struct file_data fd;
+	enum src_status st = read_source(r, path, PROC_FILE_MAX, &fd, false, "run as root");
+	if (st != SRC_OK)
+		return st;
+	int bad = parse(fd.data, fd.len, out);
+	if (bad)
+		report_add_problem(r, path, NULL, "%d line(s) not understood", bad);
+	file_data_free(&fd);
+	return st;
+}
+
+static void collect_debugfs(struct balloon_report *r)
+{
+	r->debugfs = debugfs_state(r);
+	if (r->debugfs != SRC_OK) {
+		r->dvirtio.status = r->dvirtio_module.status = r->dvmw.status = r->dhv.status = r->debugfs;
+		return;
+	}
+	r->dvirtio.status = read_debugfs(r, DEBUGFS_VIRTIO, parse_virtio, &r->dvirtio);
+	r->dvirtio.path = xstrdup(DEBUGFS_VIRTIO);
+	r->dvirtio_module.status =
+		read_debugfs(r, DEBUGFS_VIRTIO_MODULE, parse_virtio, &r->dvirtio_module);
+	r->dvirtio_module.path = xstrdup(DEBUGFS_VIRTIO_MODULE);
+	r->dvmw.status = read_debugfs(r, DEBUGFS_VMW, parse_vmw, &r->dvmw);
+	r->dhv.status = read_debugfs(r, DEBUGFS_HV, parse_hv, &r->dhv);
+}
+
+static bool has_text(const char *s, size_t n, const char *lit)
+{
+	return memmem(s, n, lit, strlen(lit)) != NULL;
+}
+
+static int klog_scan_record(void *ctx, const char *rec, size_t len)
+{
+	struct klog_summary *k = ctx;
+	struct klog_record kr;
+	if (!klog_parse_record(rec, len, &kr))
+		return 0;
+	if (has_text(kr.msg, kr.msglen, "Out of puff!")) {
+		k->out_of_puff++;
+		free(k->last_out_of_puff);
+		k->last_out_of_puff = xstrndup_printable(kr.msg, kr.msglen < 200 ? kr.msglen : 200);
+	}
+	if (has_text(kr.msg, kr.msglen, "vmw_balloon") || has_text(kr.msg, kr.msglen, "vmmemctl"))
+		k->vmw_messages++;
+	if (has_text(kr.msg, kr.msglen, "hv_balloon"))
+		k->hv_messages++;
+	if (has_text(kr.msg, kr.msglen, "Killed process "))
+		k->oom_kills++;
+	return 0;
+}
+
+static void collect_klog(struct balloon_report *r)
+{
+	r->klog.source = klog_source();
+	int e = klog_foreach_record(klog_scan_record, &r->klog);
+	if (e == 0) {
+		r->klog.status = SRC_OK;
+		return;
+	}
+	r->klog.status = errno_status(e);
+	if (r->klog.status != SRC_ABSENT || sysroot_is_live())
+		report_add_problem(r, r->klog.source, r->klog.status == SRC_DENIED ? "run as root" : NULL, "%s",
+				   sysroot_strerror(e));
+}
+
+static void collect_drivers(struct balloon_report *r)
+{
+	r->vmw_driver = sysroot_exists("/sys/module/vmw_balloon") || r->dvmw.status == SRC_OK;
+	r->hv_driver = sysroot_exists("/sys/module/hv_balloon") || sysroot_exists("/sys/bus/vmbus/drivers/hv_balloon") ||
+		       r->dhv.status == SRC_OK;
+}
+
+void report_collect(struct balloon_report *r, const struct collect_options *opt)
+{
+	memset(r, 0, sizeof(*r));
+	if (!sysroot_is_live())
+		r->sysroot = xstrdup(sysroot_get());
+	collect_system(r);
+	virtio_scan(r);
+	collect_proc(r);
+	collect_debugfs(r);
+	collect_drivers(r);
+	if (opt && opt->read_klog)
+		collect_klog(r);
+	balloon_summarize(r);
+	findings_evaluate(r);
+}

@@ -1,0 +1,374 @@
+/* One VM: the QMP queries behind `status --qmp`, into a struct host_vm. */
+#include "host/client.h"
+#include "host/host.h"
+#include "host/values.h"
+#include "base/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void add_note(struct host_vm *vm, const char *msg)
+{
+	size_t cap = vm->nnotes;
+	vm->notes = xgrow(vm->notes, &cap, vm->nnotes + 1, sizeof(*vm->notes));
+	vm->notes[vm->nnotes++] = xstrdup(msg);
+}
+
+/* The reply of one call, or NULL after keeping a note of the error (unless
+ * its class is one the caller expects: quiet_class). A dead connection
+ * becomes the VM's error. */
+static struct json_object *result(struct qmp_client *c, struct host_vm *vm, struct qmp_call *call,
+				  const char *quiet_class)
+{
+	if (call->status == 0)
+		return call->ret;
+	if (qmp_is_dead(c)) {
+		if (!vm->error) {
+			vm->error = xstrdup(call->err.message);
+			vm->error_hint = call->err.hint;
+		}
+	} else if (!(quiet_class && call->err.class && strcmp(call->err.class, quiet_class) == 0)) {
+		add_note(vm, call->err.message);
+	}
+	return NULL;
+}
+
+static bool error_is(const struct qmp_call *call, const char *class)
+{
+	return call->status != 0 && call->err.class && strcmp(call->err.class, class) == 0;
+}
+
+static struct json_object *path_args(const char *path, const char *property)
+{
+	struct json_object *a = json_object_new_object();
+	json_object_object_add(a, "path", json_object_new_string(path));
+	if (property)
+		json_object_object_add(a, "property", json_object_new_string(property));
+	return a;
+}
+
+/* "child<virtio-balloon-pci>" -> "virtio-balloon-pci" when it is a balloon. */
+static char *balloon_type(const char *qom_type)
+{
+	static const char prefix[] = "child<";
+	size_t n = strlen(qom_type);
+	if (strncmp(qom_type, prefix, sizeof(prefix) - 1) != 0 || n < sizeof(prefix) || qom_type[n - 1] != '>')
+		return NULL;
+	const char *t = qom_type + sizeof(prefix) - 1;
+	if (strncmp(t, "virtio-balloon", 14) != 0)
+		return NULL;
+	return xstrndup(t, (size_t)(qom_type + n - 1 - t));
+}
+
+/* Looks for a balloon in a qom-list reply of directory dir. */
+static bool find_in(struct json_object *list, struct host_vm *vm, const char *dir, const char *how)
+{
+	bool found = false;
+	if (!list || !json_object_is_type(list, json_type_array))
+		return false;
+	for (size_t i = 0; i < json_object_array_length(list) && !found; i++) {
+		struct json_object *p = json_object_array_get_idx(list, i);
+		const char *name = qmp_member_str(p, "name"), *type = qmp_member_str(p, "type");
+		char *bt = name && type ? balloon_type(type) : NULL;
+		if (!bt)
+			continue;
+		char *safe = xstrndup_printable(name, strlen(name));
+		vm->device_path = xasprintf("%s/%s", dir, safe);
+		free(safe);
+		vm->device_type = bt;
+		vm->device_found_by = how;
+		/* Proxies (PCI, CCW) hold the virtio device as a child; the plain
+		 * virtio-balloon-device is the virtio device itself. */
+		vm->backend_path = strcmp(bt, "virtio-balloon-device") == 0
+					   ? xstrdup(vm->device_path)
+					   : xasprintf("%s/virtio-backend", vm->device_path);
+		found = true;
+	}
+	return found;
+}
+
+/* x-query-virtio (QEMU 7.2+): [{"name": "virtio-balloon", "path": ...}]. */
+static bool find_by_virtio_list(struct json_object *list, struct host_vm *vm)
+{
+	bool found = false;
+	if (!list || !json_object_is_type(list, json_type_array))
+		return false;
+	for (size_t i = 0; i < json_object_array_length(list) && !found; i++) {
+		struct json_object *d = json_object_array_get_idx(list, i);
+		const char *name = qmp_member_str(d, "name"), *path = qmp_member_str(d, "path");
+		if (!name || !path || strcmp(name, "virtio-balloon") != 0)
+			continue;
+		static const char backend[] = "/virtio-backend";
+		size_t n = strlen(path), b = sizeof(backend) - 1;
+		vm->backend_path = xstrndup_printable(path, n);
+		vm->device_path = xstrndup_printable(path, n > b && strcmp(path + n - b, backend) == 0 ? n - b : n);
+		vm->device_found_by = "x-query-virtio";
+		found = true;
+	}
+	return found;
+}
+
+/* "VIRTIO_BALLOON_F_STATS_VQ: Guest memory stats VQ available" -> the name. */
+static void add_feature_names(struct json_object *set, char ***names, size_t *n)
+{
+	static const char *const lists[] = { "dev-features", "transports" };
+	size_t cap = *n;
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+		struct json_object *arr;
+		if (!json_object_object_get_ex(set, lists[l], &arr) || !json_object_is_type(arr, json_type_array))
+			continue;
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			struct json_object *s = json_object_array_get_idx(arr, i);
+			if (!json_object_is_type(s, json_type_string))
+				continue;
+			const char *str = json_object_get_string(s);
+			*names = xgrow(*names, &cap, *n + 1, sizeof(**names));
+			(*names)[(*n)++] = xstrndup_printable(str, strcspn(str, ":"));
+		}
+	}
+}
+
+static void read_features(struct json_object *st, struct host_vm *vm)
+{
+	struct json_object *v;
+	if (!st)
+		return;
+	vm->features_known = true;
+	if (json_object_object_get_ex(st, "host-features", &v)) {
+		add_feature_names(v, &vm->host_features, &vm->nhost_features);
+		vm->host_unknown_features = qmp_member_u64(v, "unknown-dev-features");
+	}
+	if (json_object_object_get_ex(st, "guest-features", &v))
+		add_feature_names(v, &vm->guest_features, &vm->nguest_features);
+	if (json_object_object_get_ex(st, "started", &v) && json_object_is_type(v, json_type_boolean))
+		vm->driver_started = json_object_get_boolean(v);
+}
+
+/* The virtio spec's order, so output does not depend on QEMU's hash order. */
+static const char *const stat_order[] = {
+	"swap_in",	"swap_out",	 "major_faults",  "minor_faults",   "free_memory",
+	"total_memory", "available_memory", "disk_caches", "htlb_pgalloc", "htlb_pgfail",
+	"oom_kills",	"alloc_stalls",	 "async_scans",	  "direct_scans",   "async_reclaims",
+	"direct_reclaims",
+};
+
+static size_t stat_rank(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(stat_order); i++)
+		if (strcmp(stat_order[i], name) == 0)
+			return i;
+	return ARRAY_SIZE(stat_order);
+}
+
+static int cmp_stat(const void *a, const void *b)
+{
+	const struct host_stat *x = a, *y = b;
+	size_t rx = stat_rank(x->name), ry = stat_rank(y->name);
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static void read_stats(struct json_object *gs, struct host_vm *vm)
+{
+	struct json_object *stats;
+	if (!gs)
+		return;
+	if (!json_object_object_get_ex(gs, "stats", &stats) || !json_object_is_type(stats, json_type_object)) {
+		add_note(vm, "qom-get guest-stats: the reply has no \"stats\" object");
+		return;
+	}
+	vm->stats_read = true;
+	size_t cap = 0;
+	json_object_object_foreach(stats, key, val)
+	{
+		vm->stats = xgrow(vm->stats, &cap, vm->nstats + 1, sizeof(*vm->stats));
+		vm->stats[vm->nstats].name = qmp_stat_key(key);
+		vm->stats[vm->nstats].value = qmp_stat_value(val);
+		vm->nstats++;
+	}
+	qsort(vm->stats, vm->nstats, sizeof(*vm->stats), cmp_stat);
+	struct json_object *lu;
+	if (json_object_object_get_ex(gs, "last-update", &lu))
+		vm->last_update = qmp_stat_value(lu);
+	time_t now = time(NULL);
+	if (vm->last_update.known && vm->last_update.v > 0)
+		vm->stats_age_s = opt_u64((uint64_t)now > vm->last_update.v ? (uint64_t)now - vm->last_update.v : 0);
+}
+
+static void read_memory(struct json_object *r, struct host_vm *vm)
+{
+	if (!r)
+		return;
+	vm->base_memory = qmp_member_u64(r, "base-memory");
+	vm->plugged_memory = qmp_member_u64(r, "plugged-memory");
+	/* The balloon works on all of the guest's RAM, hot-plugged DIMMs included. */
+	if (vm->base_memory.known) {
+		uint64_t ram = vm->base_memory.v;
+		if (!vm->plugged_memory.known || add_u64(ram, vm->plugged_memory.v, &ram))
+			vm->ram = opt_u64(ram);
+	}
+}
+
+static void read_balloon(struct json_object *r, struct host_vm *vm)
+{
+	if (!r)
+		return;
+	vm->has_balloon = true;
+	vm->actual = qmp_member_u64(r, "actual");
+	if (vm->actual.known && vm->ram.known && vm->ram.v >= vm->actual.v)
+		vm->balloon = opt_u64(vm->ram.v - vm->actual.v);
+}
+
+static void read_name_status(struct json_object *name, struct json_object *status, struct host_vm *vm)
+{
+	const char *n = qmp_member_str(name, "name");
+	const char *st = qmp_member_str(status, "status");
+	struct json_object *running;
+	if (n)
+		vm->name = xstrndup_printable(n, strlen(n));
+	if (st)
+		vm->run_state = xstrndup_printable(st, strlen(st));
+	if (status && json_object_object_get_ex(status, "running", &running))
+		vm->running = json_object_get_boolean(running);
+}
+
+/* Each step is one round trip: QEMU's answers are pipelined. */
+enum { Q_NAME, Q_STATUS, Q_MEMORY, Q_BALLOON, Q_PERIPHERAL, Q_FIRST_STEP };
+enum { D_POLL, D_STATS, D_FEATURES, D_SET_POLL, D_STEP };
+
+static void ask_basics(struct qmp_client *c, struct host_vm *vm)
+{
+	struct qmp_call q[Q_FIRST_STEP] = {
+		[Q_NAME] = { .command = "query-name" },
+		[Q_STATUS] = { .command = "query-status" },
+		[Q_MEMORY] = { .command = "query-memory-size-summary" },
+		[Q_BALLOON] = { .command = "query-balloon" },
+		[Q_PERIPHERAL] = { .command = "qom-list", .args = path_args("/machine/peripheral", NULL) },
+	};
+	qmp_execute_many(c, q, ARRAY_SIZE(q));
+	read_name_status(result(c, vm, &q[Q_NAME], NULL), result(c, vm, &q[Q_STATUS], NULL), vm);
+	read_memory(result(c, vm, &q[Q_MEMORY], NULL), vm);
+	read_balloon(result(c, vm, &q[Q_BALLOON], "DeviceNotActive"), vm);
+	struct json_object *per = result(c, vm, &q[Q_PERIPHERAL], "DeviceNotFound");
+	if (vm->has_balloon)
+		find_in(per, vm, "/machine/peripheral", "peripheral");
+	qmp_calls_clear(q, ARRAY_SIZE(q));
+}
+
+/* A balloon without an id (libvirt always gives one), or somewhere else. */
+static void ask_where(struct qmp_client *c, struct host_vm *vm)
+{
+	struct qmp_call q[2] = {
+		{ .command = "qom-list", .args = path_args("/machine/peripheral-anon", NULL) },
+		{ .command = "x-query-virtio" },
+	};
+	qmp_execute_many(c, q, ARRAY_SIZE(q));
+	struct json_object *anon = result(c, vm, &q[0], "DeviceNotFound");
+	struct json_object *list = result(c, vm, &q[1], "CommandNotFound");
+	if (!find_in(anon, vm, "/machine/peripheral-anon", "peripheral-anon"))
+		find_by_virtio_list(list, vm);
+	qmp_calls_clear(q, ARRAY_SIZE(q));
+}
+
+static void ask_device(struct qmp_client *c, struct host_vm *vm, long set_interval)
+{
+	struct qmp_call q[D_STEP] = {
+		[D_POLL] = { .command = "qom-get", .args = path_args(vm->device_path, "guest-stats-polling-interval") },
+		[D_STATS] = { .command = "qom-get", .args = path_args(vm->device_path, "guest-stats") },
+		[D_FEATURES] = { .command = "x-query-virtio-status", .args = path_args(vm->backend_path, NULL) },
+		[D_SET_POLL] = { .command = "qom-set",
+				 .args = path_args(vm->device_path, "guest-stats-polling-interval") },
+	};
+	json_object_object_add(q[D_SET_POLL].args, "value", json_object_new_int64(set_interval));
+	/* The set goes first, so the reads see it. */
+	struct qmp_call order[D_STEP];
+	size_t n = 0;
+	if (set_interval >= 0)
+		order[n++] = q[D_SET_POLL];
+	else
+		json_object_put(q[D_SET_POLL].args);
+	order[n++] = q[D_POLL];
+	order[n++] = q[D_STATS];
+	order[n++] = q[D_FEATURES];
+	qmp_execute_many(c, order, n);
+	size_t i = 0;
+	if (set_interval >= 0)
+		result(c, vm, &order[i++], NULL);
+	struct json_object *poll = result(c, vm, &order[i++], NULL);
+	if (poll && json_object_is_type(poll, json_type_int) && json_object_get_int64(poll) >= 0)
+		vm->polling_interval_s = opt_u64((uint64_t)json_object_get_int64(poll));
+	read_stats(result(c, vm, &order[i++], NULL), vm);
+	struct qmp_call *feat = &order[i++];
+	if (!error_is(feat, "CommandNotFound"))
+		read_features(result(c, vm, feat, NULL), vm);
+	qmp_calls_clear(order, n);
+}
+
+void host_collect_one(const struct host_target *t, const struct host_collect_options *opt,
+		      struct host_vm *vm)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->target = t;
+	vm->running = -1;
+	vm->driver_started = -1;
+	struct qmp_options qo = { .timeout_s = opt ? opt->timeout_s : 0 };
+	struct qmp_error e = { 0 };
+	struct qmp_client *c = t->domain ? qmp_connect_virsh(t->domain, &qo, &e) : qmp_connect(t->address, &qo, &e);
+	if (!c) {
+		vm->error = e.message;
+		vm->error_hint = e.hint;
+		e.message = NULL;
+		qmp_error_clear(&e);
+		return;
+	}
+	if (qmp_qemu_version(c))
+		vm->qemu_version = xstrdup(qmp_qemu_version(c));
+	ask_basics(c, vm);
+	if (vm->has_balloon && !vm->device_path && !vm->error)
+		ask_where(c, vm);
+	if (vm->device_path && vm->backend_path && !vm->error)
+		ask_device(c, vm, opt ? opt->stats_interval : -1);
+	qmp_close(c);
+	if (!vm->error)
+		host_findings_evaluate(vm);
+}
+
+bool host_vm_has_feature(const struct host_vm *vm, bool guest, const char *name)
+{
+	char **f = guest ? vm->guest_features : vm->host_features;
+	size_t n = guest ? vm->nguest_features : vm->nhost_features;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(f[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void host_vm_free(struct host_vm *vm)
+{
+	free(vm->error);
+	free(vm->qemu_version);
+	free(vm->name);
+	free(vm->run_state);
+	free(vm->device_path);
+	free(vm->device_type);
+	free(vm->backend_path);
+	free_strv(vm->host_features, vm->nhost_features);
+	free_strv(vm->guest_features, vm->nguest_features);
+	for (size_t i = 0; i < vm->nstats; i++)
+		free(vm->stats[i].name);
+	free(vm->stats);
+	free_strv(vm->notes, vm->nnotes);
+	for (size_t i = 0; i < vm->nfindings; i++)
+		free(vm->findings[i].message);
+	free(vm->findings);
+	memset(vm, 0, sizeof(*vm));
+}

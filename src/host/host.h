@@ -1,0 +1,104 @@
+/* src/host/: the hypervisor's side, over QMP: transport, framing and
+ * client (the protocol), collect/parallel (one VM, many), findings, view,
+ * status and target (the commands' work). host/ may include base/, model/
+ * (finding types) and views/ (shared JSON pieces), never sources/.
+ *
+ * Host side: what QEMU knows about each VM's balloon, collected over QMP.
+ * cmd_status calls host_status() when --qmp or --virsh is given; a live view
+ * (top --qmp) can call host_targets_expand() once and host_collect() on a
+ * timer, and print the struct host_vm array itself. */
+#ifndef VBTOOL_QMP_HOST_H
+#define VBTOOL_QMP_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/parse.h"
+#include "model/report.h"
+
+struct host_status_options {
+	char **sockets; /* --qmp, as given (paths, globs, directories, host:port) */
+	int nsockets;
+	char **virsh_domains; /* --virsh */
+	int nvirsh;
+	double timeout_s;       /* --timeout; 0 = default */
+	long stats_interval;    /* --stats-interval; -1 = leave as is */
+	bool json;
+};
+
+/* Returns a vbtool exit code: 0 ok; 1 some VM could not be queried; 3 no VM
+ * has a balloon device. */
+int host_status(const struct host_status_options *opt);
+
+/* One monitor to ask: a QMP socket (unix path or host:port) or a libvirt
+ * domain reached through virsh. */
+struct host_target {
+	char *address; /* socket path or host:port; NULL for virsh */
+	char *domain;  /* virsh only */
+};
+
+/* Turns --qmp arguments (a path, a glob, a directory of sockets, host:port)
+ * and --virsh domains into targets. Returns false after printing an error
+ * (a glob or directory that names no socket). */
+bool host_targets_expand(char *const *qmp, size_t nqmp, char *const *virsh, size_t nvirsh,
+			 struct host_target **out, size_t *nout);
+void host_targets_free(struct host_target *t, size_t n);
+
+struct host_stat {
+	char *name;          /* snake_case without "stat-": "free_memory" */
+	struct opt_u64 value; /* unknown when the guest did not report it */
+};
+
+struct host_vm {
+	const struct host_target *target;
+	char *error;      /* the VM could not be queried at all; the rest is unknown */
+	const char *error_hint;
+	char *qemu_version;
+	char *name;       /* -name, NULL when none */
+	char *run_state;  /* query-status: "running", "paused", "prelaunch", ... */
+	int running;      /* -1 unknown */
+	struct opt_u64 base_memory, plugged_memory, ram; /* bytes */
+	bool has_balloon; /* query-balloon answered */
+	struct opt_u64 actual;  /* bytes: the guest's logical size */
+	struct opt_u64 balloon; /* ram - actual */
+	char *device_path;        /* QOM path of the balloon device (proxy) */
+	const char *device_found_by; /* "peripheral", "peripheral-anon", "x-query-virtio" */
+	char *device_type;        /* "virtio-balloon-pci", ... */
+	char *backend_path;       /* .../virtio-backend for x-query-virtio-status */
+	bool features_known;      /* x-query-virtio-status answered */
+	char **host_features, **guest_features; /* names, e.g. VIRTIO_BALLOON_F_STATS_VQ */
+	size_t nhost_features, nguest_features;
+	struct opt_u64 host_unknown_features; /* QEMU's "unknown-dev-features" */
+	int driver_started;                   /* -1 unknown */
+	struct opt_u64 polling_interval_s;
+	bool stats_read; /* qom-get guest-stats answered */
+	struct host_stat *stats;
+	size_t nstats;
+	struct opt_u64 last_update; /* epoch seconds; 0 = never */
+	struct opt_u64 stats_age_s;
+	char **notes; /* things that could not be read, kept for the views */
+	size_t nnotes;
+	struct finding *findings;
+	size_t nfindings;
+};
+
+struct host_collect_options {
+	double timeout_s;    /* per QMP call; 0 = default */
+	long stats_interval; /* -1 = leave as is */
+	int max_parallel;    /* 0 = a sensible default */
+};
+
+/* Queries every target concurrently; vms[i] describes targets[i]. Never
+ * fails as a whole: a VM that cannot be queried has ->error set. */
+void host_collect(const struct host_target *targets, size_t n, const struct host_collect_options *opt,
+		  struct host_vm *vms);
+/* One VM (what host_collect runs per target). */
+void host_collect_one(const struct host_target *t, const struct host_collect_options *opt,
+		      struct host_vm *vm);
+void host_vm_free(struct host_vm *vm);
+/* Fills vm->findings from the rest of vm (host_findings.c). */
+void host_findings_evaluate(struct host_vm *vm);
+bool host_vm_has_feature(const struct host_vm *vm, bool guest, const char *name);
+
+#endif

@@ -1,0 +1,44 @@
+# Host side over QMP: the client (src/host/) and the commands that use it.
+# Transport and protocol: transport.c (sockets, deadlines), framing.c (bytes
+# -> JSON messages), client.c (greeting, ids, events), virsh.c (virsh as the
+# transport). The model: collect.c (one VM), parallel.c (many),
+# findings.c (rules), view.c (text/JSON), status.c (status), target.c.
+libvbtool_a_SOURCES += \
+	src/cmd_target.c \
+	src/host/target.c src/host/target.h \
+	src/host/host.h \
+	src/host/status.c \
+	src/host/collect.c \
+	src/host/parallel.c \
+	src/host/findings.c \
+	src/host/view.c src/host/view.h \
+	src/host/targets.c \
+	src/host/client.c src/host/client.h \
+	src/host/framing.c src/host/framing.h \
+	src/host/transport.c src/host/transport.h \
+	src/host/virsh.c src/host/virsh.h \
+	src/host/values.c src/host/values.h \
+	src/host/size.c src/host/size.h
+
+# Tests: real paused QEMU (qmp.bats), a misbehaving server (qmp-misbehave),
+# a simulated running guest (qmp-guest), virsh as transport (qmp-virsh), a
+# booted guest from the guest test bed (qmp-vm, skips without a kernel).
+# tests/qmp/ holds their helpers: fake_qmp.py and a fake virsh (python3).
+TESTS += \
+	tests/qmp.bats \
+	tests/qmp-misbehave.bats \
+	tests/qmp-guest.bats \
+	tests/qmp-virsh.bats \
+	tests/qmp-vm.bats
+EXTRA_DIST += tests/qmp
+
+QMP_UNIT_TESTS = tests/unit/test_qmp_framing tests/unit/test_qmp_values
+check_PROGRAMS += $(QMP_UNIT_TESTS)
+TESTS += $(QMP_UNIT_TESTS)
+tests_unit_test_qmp_framing_SOURCES = tests/unit/test_qmp_framing.c tests/unit/tap.h
+tests_unit_test_qmp_framing_LDADD = $(VBTOOL_LIBS)
+tests_unit_test_qmp_values_SOURCES = tests/unit/test_qmp_values.c tests/unit/tap.h
+tests_unit_test_qmp_values_LDADD = $(VBTOOL_LIBS)
+
+BENCHES += bench/qmp.sh
+dist_man_MANS += man/vbtool-host.8

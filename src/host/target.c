@@ -1,0 +1,262 @@
+/* target: ask a VM's balloon for a new logical size over QMP, and with
+ * --wait follow BALLOON_CHANGE until the guest gets there or time runs out. */
+#include "host/target.h"
+#include "host/client.h"
+#include "host/host.h"
+#include "host/size.h"
+#include "host/transport.h"
+#include "host/values.h"
+#include "views/views.h"
+#include "base/exit_codes.h"
+#include "base/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Close enough: guests balloon in pages, and QEMU rounds the target down to
+ * whole 4 KiB pages. */
+#define REACHED_SLACK (1024 * 1024)
+/* Without events (virsh), or in case one is missed, ask this often. */
+#define POLL_MS 1000
+
+struct progress {
+	double t_s;
+	uint64_t actual;
+};
+
+struct target_run {
+	const char *who;
+	uint64_t target, ram, start_actual, actual;
+	bool ram_known, json;
+	char *run_state;
+	int running;
+	struct progress *steps;
+	size_t nsteps, cap;
+	long long t0;
+};
+
+static bool reached(const struct target_run *r)
+{
+	uint64_t d = r->actual > r->target ? r->actual - r->target : r->target - r->actual;
+	return d <= REACHED_SLACK;
+}
+
+static void record(struct target_run *r, uint64_t actual)
+{
+	char a[32], b[32];
+	if (actual == r->actual)
+		return;
+	r->actual = actual;
+	double t = (double)(qmp_now_ms() - r->t0) / 1000.0;
+	r->steps = xgrow(r->steps, &r->cap, r->nsteps + 1, sizeof(*r->steps));
+	r->steps[r->nsteps++] = (struct progress){ t, actual };
+	if (!r->json) {
+		printf("  %6.1f s  actual %s", t, fmt_bytes(a, sizeof(a), actual));
+		if (r->ram_known && r->ram >= actual)
+			printf("  (balloon %s)", fmt_bytes(b, sizeof(b), r->ram - actual));
+		printf("\n");
+		fflush(stdout);
+	}
+}
+
+static int query_actual(struct qmp_client *c, uint64_t *actual, struct qmp_error *e)
+{
+	struct json_object *ret;
+	if (qmp_execute(c, "query-balloon", NULL, &ret, e) < 0)
+		return -1;
+	struct opt_u64 v = qmp_member_u64(ret, "actual");
+	json_object_put(ret);
+	if (!v.known) {
+		qmp_error_clear(e);
+		e->message = xstrdup("query-balloon: the reply has no \"actual\"");
+		return -1;
+	}
+	*actual = v.v;
+	return 0;
+}
+
+static void read_context(struct qmp_client *c, struct target_run *r)
+{
+	struct qmp_error e = { 0 };
+	struct json_object *ret;
+	if (qmp_execute(c, "query-memory-size-summary", NULL, &ret, &e) == 0) {
+		struct opt_u64 base = qmp_member_u64(ret, "base-memory");
+		struct opt_u64 plugged = qmp_member_u64(ret, "plugged-memory");
+		if (base.known) {
+			r->ram = base.v + (plugged.known ? plugged.v : 0);
+			r->ram_known = r->ram >= base.v;
+		}
+		json_object_put(ret);
+	}
+	qmp_error_clear(&e);
+	if (qmp_execute(c, "query-status", NULL, &ret, &e) == 0) {
+		const char *st = qmp_member_str(ret, "status");
+		struct json_object *run;
+		r->run_state = st ? xstrdup(st) : NULL;
+		if (json_object_object_get_ex(ret, "running", &run))
+			r->running = json_object_get_boolean(run);
+		json_object_put(ret);
+	}
+	qmp_error_clear(&e);
+}
+
+/* Follows the guest until it reaches the target or the deadline passes. */
+static int follow(struct qmp_client *c, struct target_run *r, long long deadline, struct qmp_error *e)
+{
+	long long next_poll = qmp_now_ms() + POLL_MS;
+	while (!reached(r) && qmp_ms_left(deadline) > 0) {
+		long long until = next_poll < deadline ? next_poll : deadline;
+		struct json_object *ev = NULL;
+		int got = qmp_has_events(c) ? qmp_next_event(c, until, &ev, e) : 0;
+		if (got < 0)
+			return -1;
+		if (got > 0) {
+			struct json_object *data;
+			const char *name = qmp_member_str(ev, "event");
+			if (name && strcmp(name, "BALLOON_CHANGE") == 0 && json_object_object_get_ex(ev, "data", &data)) {
+				struct opt_u64 a = qmp_member_u64(data, "actual");
+				if (a.known)
+					record(r, a.v);
+			}
+			json_object_put(ev);
+			continue;
+		}
+		if (!qmp_has_events(c)) {
+			int left = qmp_ms_left(until);
+			struct timespec ts = { left / 1000, (left % 1000) * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+		if (qmp_now_ms() >= next_poll && qmp_ms_left(deadline) > 0) {
+			uint64_t a;
+			if (query_actual(c, &a, e) < 0)
+				return -1;
+			record(r, a);
+			next_poll = qmp_now_ms() + POLL_MS;
+		}
+	}
+	/* One last look: the final event may be rate-limited away. */
+	if (!reached(r)) {
+		uint64_t a;
+		if (query_actual(c, &a, e) == 0)
+			record(r, a);
+		qmp_error_clear(e);
+	}
+	return 0;
+}
+
+static void print_json(const struct target_run *r, bool waited, double wait_s, int exit_code)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "vm", json_object_new_string(r->who));
+	json_object_object_add(o, "run_state", r->run_state ? json_object_new_string(r->run_state) : NULL);
+	json_object_object_add(o, "ram_bytes", r->ram_known ? json_object_new_uint64(r->ram) : NULL);
+	json_object_object_add(o, "requested_bytes", json_object_new_uint64(r->target));
+	json_object_object_add(o, "start_actual_bytes", json_object_new_uint64(r->start_actual));
+	json_object_object_add(o, "actual_bytes", json_object_new_uint64(r->actual));
+	json_object_object_add(o, "balloon_bytes",
+			       r->ram_known && r->ram >= r->actual ? json_object_new_uint64(r->ram - r->actual) : NULL);
+	json_object_object_add(o, "waited", json_object_new_boolean(waited));
+	json_object_object_add(o, "wait_s", waited ? json_object_new_double(wait_s) : NULL);
+	json_object_object_add(o, "reached", waited ? json_object_new_boolean(exit_code == VB_EXIT_OK) : NULL);
+	struct json_object *steps = json_object_new_array();
+	for (size_t i = 0; i < r->nsteps; i++) {
+		struct json_object *s = json_object_new_object();
+		json_object_object_add(s, "t_s", json_object_new_double(r->steps[i].t_s));
+		json_object_object_add(s, "actual_bytes", json_object_new_uint64(r->steps[i].actual));
+		json_object_array_add(steps, s);
+	}
+	json_object_object_add(o, "progress", steps);
+	json_write(stdout, o);
+	json_object_put(o);
+}
+
+/* How far it got, in words. */
+static void print_outcome(const struct target_run *r, bool waited, int code)
+{
+	char a[32], t[32], s[32];
+	fmt_bytes(a, sizeof(a), r->actual);
+	fmt_bytes(t, sizeof(t), r->target);
+	if (!waited) {
+		printf("%s: requested logical size %s (actual now %s); the guest follows in its own time\n", r->who,
+		       t, a);
+		return;
+	}
+	if (code == VB_EXIT_OK) {
+		printf("%s: reached %s (actual %s)\n", r->who, t, a);
+		return;
+	}
+	uint64_t want = r->target > r->start_actual ? r->target - r->start_actual : r->start_actual - r->target;
+	uint64_t done = 0;
+	if ((r->target < r->start_actual && r->actual < r->start_actual) ||
+	    (r->target > r->start_actual && r->actual > r->start_actual))
+		done = r->actual > r->start_actual ? r->actual - r->start_actual : r->start_actual - r->actual;
+	printf("%s: did not reach %s in time: actual %s (started at %s), %.0f%% of the way\n", r->who, t, a,
+	       fmt_bytes(s, sizeof(s), r->start_actual), want ? 100.0 * (double)done / (double)want : 0.0);
+}
+
+int host_target(const struct target_request *req)
+{
+	struct target_run r = { .who = req->qmp ? req->qmp : req->domain, .running = -1, .json = req->json,
+				.target = req->target };
+	struct qmp_options qo = { .timeout_s = req->timeout_s };
+	struct qmp_error e = { 0 };
+	struct qmp_client *cl = req->qmp ? qmp_connect(req->qmp, &qo, &e) : qmp_connect_virsh(req->domain, &qo, &e);
+	int code = VB_EXIT_FAILURE;
+	if (!cl)
+		goto fail;
+	read_context(cl, &r);
+	if (query_actual(cl, &r.start_actual, &e) < 0)
+		goto fail;
+	r.actual = r.start_actual;
+	if (r.ram_known && r.target > r.ram) {
+		char b[32];
+		vb_err("target: %s is more than the VM's RAM (%s): QEMU deflates the balloon fully instead",
+		       req->size_text, fmt_bytes(b, sizeof(b), r.ram));
+	}
+	struct json_object *args = json_object_new_object();
+	json_object_object_add(args, "value", json_object_new_int64((int64_t)r.target));
+	if (qmp_execute(cl, "balloon", args, NULL, &e) < 0)
+		goto fail;
+	if (req->wait_s < 0) {
+		code = VB_EXIT_OK;
+	} else {
+		if (r.running == 0 && !req->json)
+			printf("%s: the VM is not running (%s): the guest cannot move the balloon until it runs\n", r.who,
+			       r.run_state ? r.run_state : "state unknown");
+		if (!req->json) {
+			char a[32], t[32];
+			printf("%s: waiting up to %g s for actual %s -> %s\n", r.who, req->wait_s,
+			       fmt_bytes(a, sizeof(a), r.start_actual), fmt_bytes(t, sizeof(t), r.target));
+			fflush(stdout);
+		}
+		r.t0 = qmp_now_ms();
+		if (follow(cl, &r, qmp_deadline_after(req->wait_s), &e) < 0)
+			goto fail;
+		code = reached(&r) ? VB_EXIT_OK : VB_EXIT_NOT_REACHED;
+	}
+	if (req->json)
+		print_json(&r, req->wait_s >= 0, req->wait_s, code);
+	else
+		print_outcome(&r, req->wait_s >= 0, code);
+	qmp_close(cl);
+	free(r.steps);
+	free(r.run_state);
+	return code;
+fail:
+	if (e.class && strcmp(e.class, "DeviceNotActive") == 0) {
+		vb_err_hint("add -device virtio-balloon-pci,id=balloon0 (libvirt: <memballoon model='virtio'/>)",
+			    "target: %s: no balloon device (%s)", r.who, e.message);
+		code = VB_EXIT_NO_BALLOON;
+	} else if (e.hint) {
+		vb_err_hint(e.hint, "target: %s: %s", r.who, e.message ? e.message : "failed");
+	} else {
+		vb_err("target: %s: %s", r.who, e.message ? e.message : "failed");
+	}
+	qmp_error_clear(&e);
+	qmp_close(cl);
+	free(r.steps);
+	free(r.run_state);
+	return code;
+}

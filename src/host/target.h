@@ -1,0 +1,20 @@
+/* vbtool target's work: set the balloon over QMP and follow it. */
+#ifndef VBTOOL_HOST_TARGET_H
+#define VBTOOL_HOST_TARGET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct target_request {
+	const char *qmp, *domain; /* exactly one is set */
+	const char *size_text;    /* SIZE as the user wrote it, for messages */
+	uint64_t target;          /* bytes */
+	double wait_s;            /* < 0: do not wait */
+	double timeout_s;         /* per QMP call; 0: the default */
+	bool json;
+};
+
+/* Prints the outcome (text or JSON) or the error; returns a VB_EXIT_* code. */
+int host_target(const struct target_request *req);
+
+#endif

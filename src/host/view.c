@@ -1,0 +1,221 @@
+#include "host/view.h"
+#include "host/size.h"
+#include "host/transport.h"
+#include "views/views.h"
+#include "base/util.h"
+
+#include <string.h>
+
+bool host_stat_is_bytes(const char *name)
+{
+	static const char *const bytes[] = { "swap_in",	    "swap_out",		"free_memory",
+					     "total_memory", "available_memory", "disk_caches" };
+	for (size_t i = 0; i < ARRAY_SIZE(bytes); i++)
+		if (strcmp(bytes[i], name) == 0)
+			return true;
+	return false;
+}
+
+static bool stats_all_unset(const struct host_vm *vm)
+{
+	for (size_t i = 0; i < vm->nstats; i++)
+		if (vm->stats[i].value.known)
+			return false;
+	return true;
+}
+
+/* Never reported (or not readable): the statistics as a whole are null. */
+static bool stats_present(const struct host_vm *vm)
+{
+	return vm->stats_read && !(stats_all_unset(vm) && (!vm->last_update.known || vm->last_update.v == 0));
+}
+
+static const char *transport_name(const struct host_target *t)
+{
+	if (t->domain)
+		return "virsh";
+	return qmp_address_is_tcp(t->address, NULL, NULL) ? "tcp" : "unix";
+}
+
+static const char *vm_label(const struct host_vm *vm)
+{
+	return vm->target->domain ? vm->target->domain : vm->target->address;
+}
+
+/* --- text ------------------------------------------------------------ */
+
+static void size_line(FILE *out, const char *label, struct opt_u64 v, const char *note)
+{
+	char b[32];
+	if (v.known)
+		fprintf(out, "  %-10s %s%s\n", label, fmt_bytes(b, sizeof(b), v.v), note);
+	else
+		fprintf(out, "  %-10s unknown\n", label);
+}
+
+static void feature_line(FILE *out, const char *label, char **f, size_t n)
+{
+	fprintf(out, "  %-10s", label);
+	if (n == 0)
+		fputs(" none", out);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, " %s", strncmp(f[i], "VIRTIO_BALLOON_F_", 17) == 0 ? f[i] + 17 : f[i]);
+	fputc('\n', out);
+}
+
+static void text_stats(FILE *out, const struct host_vm *vm)
+{
+	if (vm->polling_interval_s.known)
+		fprintf(out, vm->polling_interval_s.v ? "  %-10s every %llu s\n" : "  %-10s off\n", "polling",
+			(unsigned long long)vm->polling_interval_s.v);
+	if (!vm->stats_read)
+		return;
+	if (!stats_present(vm)) {
+		fprintf(out, "  %-10s never reported by the guest\n", "stats");
+		return;
+	}
+	if (vm->stats_age_s.known)
+		fprintf(out, "  %-10s updated %llu s ago\n", "stats", (unsigned long long)vm->stats_age_s.v);
+	for (size_t i = 0; i < vm->nstats; i++) {
+		char b[32];
+		const struct host_stat *s = &vm->stats[i];
+		if (!s->value.known)
+			fprintf(out, "    %-18s not reported\n", s->name);
+		else if (host_stat_is_bytes(s->name))
+			fprintf(out, "    %-18s %s\n", s->name, fmt_bytes(b, sizeof(b), s->value.v));
+		else
+			fprintf(out, "    %-18s %llu\n", s->name, (unsigned long long)s->value.v);
+	}
+}
+
+static void text_vm(FILE *out, const struct host_vm *vm)
+{
+	fprintf(out, "VM %s", vm->name ? vm->name : "(no name)");
+	fprintf(out, vm->target->domain ? " (virsh %s)" : " (%s)", vm_label(vm));
+	if (vm->error) {
+		fprintf(out, "\n  error: %s\n", vm->error);
+		if (vm->error_hint)
+			fprintf(out, "  hint: %s\n", vm->error_hint);
+		return;
+	}
+	if (vm->qemu_version)
+		fprintf(out, " QEMU %s", vm->qemu_version);
+	fprintf(out, ", %s\n", vm->run_state ? vm->run_state : "state unknown");
+	size_line(out, "RAM", vm->ram, "");
+	if (!vm->has_balloon) {
+		fprintf(out, "  %-10s none\n", "balloon");
+	} else {
+		size_line(out, "actual", vm->actual, " (what the guest may use: RAM - balloon)");
+		char pct[48] = "";
+		if (vm->balloon.known && vm->ram.known && vm->ram.v)
+			snprintf(pct, sizeof(pct), " (%.1f%% of RAM)", 100.0 * (double)vm->balloon.v / (double)vm->ram.v);
+		size_line(out, "balloon", vm->balloon, pct);
+	}
+	if (vm->device_path)
+		fprintf(out, "  %-10s %s (%s, found via %s)\n", "device", vm->device_path,
+			vm->device_type ? vm->device_type : "virtio-balloon", vm->device_found_by);
+	if (vm->features_known) {
+		feature_line(out, "offered", vm->host_features, vm->nhost_features);
+		feature_line(out, "accepted", vm->guest_features, vm->nguest_features);
+	}
+	text_stats(out, vm);
+	for (size_t i = 0; i < vm->nnotes; i++)
+		fprintf(out, "  note: %s\n", vm->notes[i]);
+	for (size_t i = 0; i < vm->nfindings; i++) {
+		const struct finding *f = &vm->findings[i];
+		fprintf(out, "  %s: %s [%s]\n", f->severity, f->message, f->code);
+		if (f->hint)
+			fprintf(out, "    hint: %s\n", f->hint);
+	}
+}
+
+void host_view_text(FILE *out, const struct host_vm *vms, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc('\n', out);
+		text_vm(out, &vms[i]);
+	}
+}
+
+/* --- JSON ------------------------------------------------------------ */
+
+
+static struct json_object *jtri(int v)
+{
+	return v < 0 ? NULL : json_object_new_boolean(v);
+}
+
+static struct json_object *jstrv(char **v, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_str_or_null(v[i]));
+	return a;
+}
+
+static struct json_object *json_vm(const struct host_vm *vm)
+{
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "socket", json_str_or_null(vm->target->address));
+	json_object_object_add(o, "domain", json_str_or_null(vm->target->domain));
+	json_object_object_add(o, "transport", json_object_new_string(transport_name(vm->target)));
+	json_object_object_add(o, "error", json_str_or_null(vm->error));
+	json_object_object_add(o, "error_hint", json_str_or_null(vm->error ? vm->error_hint : NULL));
+	json_object_object_add(o, "qemu_version", json_str_or_null(vm->qemu_version));
+	json_object_object_add(o, "name", json_str_or_null(vm->name));
+	json_object_object_add(o, "run_state", json_str_or_null(vm->run_state));
+	json_object_object_add(o, "running", jtri(vm->running));
+	json_object_object_add(o, "ram_bytes", json_opt_u64(vm->ram));
+	json_object_object_add(o, "base_memory_bytes", json_opt_u64(vm->base_memory));
+	json_object_object_add(o, "plugged_memory_bytes", json_opt_u64(vm->plugged_memory));
+	json_object_object_add(o, "balloon_device", vm->error ? NULL : json_object_new_boolean(vm->has_balloon));
+	json_object_object_add(o, "actual_bytes", json_opt_u64(vm->actual));
+	json_object_object_add(o, "balloon_bytes", json_opt_u64(vm->balloon));
+
+	struct json_object *dev = NULL;
+	if (vm->device_path) {
+		dev = json_object_new_object();
+		json_object_object_add(dev, "path", json_str_or_null(vm->device_path));
+		json_object_object_add(dev, "type", json_str_or_null(vm->device_type));
+		json_object_object_add(dev, "found_by", json_str_or_null(vm->device_found_by));
+		json_object_object_add(dev, "backend_path", json_str_or_null(vm->backend_path));
+	}
+	json_object_object_add(o, "device", dev);
+
+	struct json_object *feat = NULL;
+	if (vm->features_known) {
+		feat = json_object_new_object();
+		json_object_object_add(feat, "host_offered", jstrv(vm->host_features, vm->nhost_features));
+		json_object_object_add(feat, "guest_negotiated", jstrv(vm->guest_features, vm->nguest_features));
+		json_object_object_add(feat, "host_unknown_bits", json_opt_u64(vm->host_unknown_features));
+		json_object_object_add(feat, "driver_started", jtri(vm->driver_started));
+	}
+	json_object_object_add(o, "features", feat);
+
+	json_object_object_add(o, "polling_interval_s", json_opt_u64(vm->polling_interval_s));
+	struct json_object *stats = NULL;
+	if (stats_present(vm)) {
+		stats = json_object_new_object();
+		for (size_t i = 0; i < vm->nstats; i++)
+			json_object_object_add(stats, vm->stats[i].name, json_opt_u64(vm->stats[i].value));
+	}
+	json_object_object_add(o, "stats", stats);
+	json_object_object_add(o, "stats_last_update",
+			       vm->last_update.known && vm->last_update.v ? json_opt_u64(vm->last_update) : NULL);
+	json_object_object_add(o, "stats_age_s", json_opt_u64(vm->stats_age_s));
+
+	json_object_object_add(o, "findings", json_findings(vm->findings, vm->nfindings));
+	json_object_object_add(o, "notes", jstrv(vm->notes, vm->nnotes));
+	return o;
+}
+
+struct json_object *host_view_json(const struct host_vm *vms, size_t n)
+{
+	struct json_object *root = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(arr, json_vm(&vms[i]));
+	json_object_object_add(root, "vms", arr);
+	return root;
+}

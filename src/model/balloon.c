@@ -1,0 +1,143 @@
+/* The answer: how much memory the host holds, according to which sources,
+ * and where it shows up. Each source is an independent statement; the first
+ * known one in priority order (driver's own counters first) is reported, and
+ * a disagreement between any two is flagged, never averaged away. */
+#include "model/report.h"
+
+#include <string.h>
+
+/* Sources within this much of each other agree: the balloon moves while
+ * the files are read one after another. */
+#define AGREE_SLACK_KB 1024
+
+static void add_source(struct balloon_summary *b, const char *name, const char *path, const char *driver,
+		       uint64_t kb, bool cumulative)
+{
+	if (b->nsources >= sizeof(b->sources) / sizeof(b->sources[0]))
+		return;
+	b->sources[b->nsources++] = (struct size_source){ name, path, driver, kb, cumulative };
+}
+
+static bool pages_to_kb(uint64_t pages, uint64_t page_size, uint64_t *kb)
+{
+	uint64_t bytes;
+	if (!mul_u64(pages, page_size, &bytes))
+		return false;
+	*kb = bytes / 1024;
+	return true;
+}
+
+static void add_virtio_debugfs(struct balloon_report *r, const struct dbg_virtio *d)
+{
+	uint64_t kb;
+	if (d->status != SRC_OK || (!d->inflated_total_kb.known && !d->inflated_free_kb.known))
+		return;
+	if (add_u64(d->inflated_total_kb.known ? d->inflated_total_kb.v : 0,
+		    d->inflated_free_kb.known ? d->inflated_free_kb.v : 0, &kb))
+		add_source(&r->balloon, "debugfs_virtio_balloon", d->path, "virtio_balloon", kb, false);
+}
+
+static void gather(struct balloon_report *r)
+{
+	struct balloon_summary *b = &r->balloon;
+	uint64_t kb;
+
+	add_virtio_debugfs(r, &r->dvirtio);
+	add_virtio_debugfs(r, &r->dvirtio_module);
+	if (r->dvmw.status == SRC_OK && r->dvmw.current_pages.known &&
+	    pages_to_kb(r->dvmw.current_pages.v, 4096, &kb))
+		add_source(b, "debugfs_vmmemctl", DEBUGFS_VMW, "vmw_balloon", kb, false);
+	if (r->dhv.status == SRC_OK && r->dhv.pages_ballooned.known &&
+	    pages_to_kb(r->dhv.pages_ballooned.v, 4096, &kb))
+		add_source(b, "debugfs_hv_balloon", DEBUGFS_HV, "hv_balloon", kb, false);
+	if (r->mem.balloon_kb.known)
+		add_source(b, "meminfo_balloon", "/proc/meminfo", "any", r->mem.balloon_kb.v, false);
+	if ((r->mem.inflated_total_kb.known || r->mem.inflated_free_kb.known) &&
+	    add_u64(r->mem.inflated_total_kb.known ? r->mem.inflated_total_kb.v : 0,
+		    r->mem.inflated_free_kb.known ? r->mem.inflated_free_kb.v : 0, &kb))
+		add_source(b, "meminfo_inflated", "/proc/meminfo", "virtio_balloon", kb, false);
+	if (r->vm.nr_balloon_pages.known) {
+		if (pages_to_kb(r->vm.nr_balloon_pages.v, r->sys.page_size, &kb))
+			add_source(b, "vmstat_nr_balloon_pages", "/proc/vmstat", "any", kb, false);
+		else
+			report_add_problem(r, "/proc/vmstat", NULL, "nr_balloon_pages %llu is more memory than exists",
+					   (unsigned long long)r->vm.nr_balloon_pages.v);
+	}
+	/* Cumulative since boot; only virtio and VMware count here. */
+	if (r->vm.balloon_inflate.known && r->vm.balloon_deflate.known) {
+		if (r->vm.balloon_inflate.v >= r->vm.balloon_deflate.v) {
+			if (pages_to_kb(r->vm.balloon_inflate.v - r->vm.balloon_deflate.v, r->sys.page_size, &kb))
+				add_source(b, "vmstat_inflate_deflate", "/proc/vmstat", "virtio_balloon", kb, true);
+		} else {
+			report_add_problem(r, "/proc/vmstat", NULL,
+					   "balloon_deflate (%llu) exceeds balloon_inflate (%llu): counters not usable",
+					   (unsigned long long)r->vm.balloon_deflate.v,
+					   (unsigned long long)r->vm.balloon_inflate.v);
+		}
+	}
+}
+
+/* Which device's negotiation decides the accounting: the first bound balloon. */
+static const struct virtio_device *main_device(const struct balloon_report *r)
+{
+	for (size_t i = 0; i < r->ndevices; i++)
+		if (r->devices[i].features.valid)
+			return &r->devices[i];
+	return NULL;
+}
+
+static void decide_accounting(struct balloon_report *r)
+{
+	struct balloon_summary *b = &r->balloon;
+	const struct virtio_device *d = main_device(r);
+	const struct dbg_virtio *dv = r->dvirtio.status == SRC_OK ? &r->dvirtio : &r->dvirtio_module;
+
+	if (d) {
+		if (features_test(&d->features, VIRTIO_BALLOON_F_DEFLATE_ON_OOM)) {
+			b->accounting = ACCT_USED;
+			b->accounting_basis = "DEFLATE_ON_OOM negotiated: MemTotal is unchanged and the balloon's pages look used";
+		} else {
+			b->accounting = ACCT_SUBTRACTED;
+			b->accounting_basis = "DEFLATE_ON_OOM not negotiated: every inflated page is taken off MemTotal";
+		}
+	} else if (dv->status == SRC_OK && dv->inflated_total_kb.known && dv->inflated_total_kb.v > 0) {
+		b->accounting = ACCT_SUBTRACTED;
+		b->accounting_basis = "the driver reports InflatedTotal: taken off MemTotal";
+	} else if (dv->status == SRC_OK && dv->inflated_free_kb.known && dv->inflated_free_kb.v > 0) {
+		b->accounting = ACCT_USED;
+		b->accounting_basis = "the driver reports InflatedFree: counted as used";
+	} else if (r->dvmw.status == SRC_OK || r->vmw_driver) {
+		b->accounting = ACCT_USED;
+		b->accounting_basis = "vmw_balloon never adjusts MemTotal: the balloon's pages look used";
+	} else {
+		b->accounting = ACCT_UNKNOWN;
+		b->accounting_basis = r->hv_driver ? "hv_balloon: not determined from what this kernel exposes"
+						   : "no balloon device whose negotiation says";
+	}
+}
+
+void balloon_summarize(struct balloon_report *r)
+{
+	struct balloon_summary *b = &r->balloon;
+	gather(r);
+	if (b->nsources) {
+		b->size_kb = opt_u64(b->sources[0].size_kb);
+		b->size_from = b->sources[0].name;
+	}
+	for (size_t i = 1; i < b->nsources; i++) {
+		uint64_t x = b->sources[i].size_kb, y = b->sources[0].size_kb;
+		uint64_t diff = x > y ? x - y : y - x, big = x > y ? x : y;
+		if (diff > AGREE_SLACK_KB && diff > big / 100)
+			b->disagree = true;
+	}
+	decide_accounting(r);
+	if (r->mem.mem_total_kb.known) {
+		uint64_t ram = r->mem.mem_total_kb.v;
+		if (b->accounting == ACCT_SUBTRACTED && b->size_kb.known && !add_u64(ram, b->size_kb.v, &ram))
+			ram = UINT64_MAX;
+		if (b->accounting != ACCT_UNKNOWN || !b->size_kb.known || b->size_kb.v == 0)
+			b->ram_kb = opt_u64(ram);
+	}
+	if (b->size_kb.known && b->ram_kb.known && b->ram_kb.v > 0)
+		b->percent_of_ram = 100.0 * (double)b->size_kb.v / (double)b->ram_kb.v;
+}

@@ -1,0 +1,204 @@
+/* src/model/: everything vbtool learned about a guest's balloon, as plain
+ * data (report.h), the feature table, the balloon summary (balloon.c) and the
+ * findings rules (findings.c). Sources fill it, views print it; model/ may
+ * include base/ only. Every number is an opt_u64: unknown is never 0. */
+#ifndef VBTOOL_REPORT_H
+#define VBTOOL_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/feature_bits.h"
+#include "base/parse.h"
+
+/* Where the drivers' debugfs files live on a machine. */
+#define DEBUGFS_ROOT "/sys/kernel/debug"
+#define DEBUGFS_VIRTIO "/sys/kernel/debug/virtio-balloon"
+/* The vbtool module's file when the kernel already has virtio-balloon. */
+#define DEBUGFS_VIRTIO_MODULE "/sys/kernel/debug/vbtool-balloon"
+#define DEBUGFS_VMW "/sys/kernel/debug/vmmemctl"
+#define DEBUGFS_HV "/sys/kernel/debug/hv-balloon"
+
+/* How reading one source went. */
+enum src_status {
+	SRC_NOT_READ = 0, /* not attempted */
+	SRC_OK,
+	SRC_ABSENT,    /* the file does not exist here (kernel or driver lacks it) */
+	SRC_DENIED,    /* exists but not readable (not root) */
+	SRC_NO_DEBUGFS, /* debugfs is not mounted */
+	SRC_ERROR,     /* read failed or the content could not be understood */
+};
+const char *src_status_name(enum src_status s);
+
+struct virtio_device {
+	char *name;      /* virtio0 */
+	char *syspath;   /* /sys/devices/..., as on the machine (no sysroot prefix) */
+	char *transport; /* "pci", "virtio-mmio", "ccw", or "unknown" */
+	char *address;   /* PCI slot or platform device name; NULL when unknown */
+	struct opt_u64 device_id;
+	struct opt_u64 vendor_id;
+	struct opt_u64 status;
+	char *driver; /* NULL: no driver bound */
+	struct features features;
+	char *features_error; /* why the features string was rejected, or NULL */
+};
+
+struct meminfo {
+	enum src_status status;
+	struct opt_u64 mem_total_kb, mem_free_kb, mem_available_kb;
+	struct opt_u64 buffers_kb, cached_kb, swap_total_kb, swap_free_kb;
+	struct opt_u64 balloon_kb;                          /* "Balloon:" v6.15+ */
+	struct opt_u64 inflated_total_kb, inflated_free_kb; /* Virtuozzo */
+};
+
+struct vmstat {
+	enum src_status status;
+	struct opt_u64 nr_balloon_pages;
+	struct opt_u64 balloon_inflate, balloon_deflate, balloon_migrate;
+	struct opt_u64 pswpin, pswpout, pgmajfault;
+};
+
+struct psi_line {
+	bool known;
+	double avg10, avg60, avg300;
+	uint64_t total_us;
+};
+struct pressure {
+	enum src_status status;
+	struct psi_line some, full;
+};
+
+/* debugfs virtio-balloon: Virtuozzo's two lines plus the extra lines the
+ * vbtool module adds. */
+struct dbg_virtio {
+	enum src_status status;
+	char *path;
+	struct opt_u64 inflated_total_kb, inflated_free_kb;
+	struct opt_u64 target_kb, actual_kb; /* vbtool module only */
+	int deflate_on_oom;                  /* -1 unknown, 0 no, 1 yes */
+	char *device;                        /* vbtool module: virtioN */
+	size_t nextra;                       /* other key: value lines, kept as text */
+	char **extra_keys, **extra_values;
+};
+
+enum vmw_layout { VMW_LAYOUT_UNKNOWN = 0, VMW_LAYOUT_PRE_4_20, VMW_LAYOUT_CURRENT };
+struct dbg_vmw {
+	enum src_status status;
+	enum vmw_layout layout;
+	struct opt_u64 capabilities, used_capabilities;
+	int is_resetting; /* -1 unknown */
+	struct opt_u64 target_pages, current_pages; /* 4 KiB frames */
+	struct opt_u64 rate_alloc; /* pre-4.20: rateSleepAlloc pages/s */
+	bool counters_all_zero;    /* the first read switches the counters on */
+	struct opt_u64 alloc_fail_4k, alloc_fail_2m;
+};
+
+enum hv_layout { HV_LAYOUT_UNKNOWN = 0, HV_LAYOUT_MAINLINE, HV_LAYOUT_VENDOR };
+struct dbg_hv {
+	enum src_status status;
+	enum hv_layout layout;
+	char *host_version;
+	char *capabilities;
+	struct opt_u64 state;
+	const char *state_name;
+	struct opt_u64 page_size, pages_added, pages_onlined, pages_ballooned;
+	struct opt_u64 total_pages_committed, max_dynamic_page_count, vm_pages_committed;
+};
+
+/* What the kernel log says about the balloon drivers. */
+struct klog_summary {
+	enum src_status status;
+	const char *source; /* "/dev/kmsg" or the captured file */
+	unsigned out_of_puff;   /* virtio_balloon: inflation failing */
+	unsigned vmw_messages, hv_messages;
+	unsigned oom_kills;
+	char *last_out_of_puff;
+};
+
+/* One independent statement of the balloon size. */
+struct size_source {
+	const char *name;   /* stable: "meminfo", "vmstat_nr_balloon_pages", ... */
+	const char *path;   /* the file it came from */
+	const char *driver; /* which driver it describes, or "any" */
+	uint64_t size_kb;
+	bool cumulative;    /* derived from since-boot counters */
+};
+
+enum accounting {
+	ACCT_UNKNOWN = 0,
+	ACCT_SUBTRACTED, /* MemTotal shrinks by the balloon */
+	ACCT_USED,       /* MemTotal unchanged, the balloon looks used */
+};
+const char *accounting_name(enum accounting a);
+
+struct balloon_summary {
+	struct opt_u64 size_kb;
+	const char *size_from; /* name of the source chosen */
+	struct size_source sources[12];
+	size_t nsources;
+	bool disagree;
+	enum accounting accounting;
+	const char *accounting_basis;
+	struct opt_u64 ram_kb; /* memory the guest was given: MemTotal plus a subtracted balloon */
+	double percent_of_ram; /* valid when size_kb and ram_kb are known */
+};
+
+struct finding {
+	const char *severity; /* "info", "warning", "error" */
+	const char *code;     /* stable, e.g. "no-deflate-on-oom" */
+	char *message;
+	const char *hint;
+};
+
+struct problem {
+	char *what; /* file or source */
+	char *why;
+	const char *hint;
+};
+
+struct system_info {
+	char *kernel;   /* /proc/sys/kernel/osrelease */
+	char *hostname; /* /proc/sys/kernel/hostname */
+	struct opt_u64 uptime_s;
+	uint64_t page_size;
+	bool page_size_assumed;
+};
+
+struct balloon_report {
+	char *sysroot; /* NULL when live */
+	struct system_info sys;
+	struct virtio_device *devices; /* balloons (device id 5) */
+	size_t ndevices;
+	struct virtio_device *related; /* virtio-mem and other memory devices */
+	size_t nrelated;
+	enum src_status device_scan;
+	struct meminfo mem;
+	struct vmstat vm;
+	struct pressure psi;
+	enum src_status debugfs; /* SRC_OK, SRC_NO_DEBUGFS, SRC_DENIED */
+	struct dbg_virtio dvirtio;
+	struct dbg_virtio dvirtio_module; /* the module's own file, when the kernel has one too */
+	struct dbg_vmw dvmw;
+	struct dbg_hv dhv;
+	bool vmw_driver, hv_driver; /* those drivers seen loaded */
+	struct klog_summary klog;
+	struct balloon_summary balloon;
+	struct finding *findings;
+	size_t nfindings;
+	struct problem *problems;
+	size_t nproblems;
+};
+
+void report_free(struct balloon_report *r);
+void virtio_device_free(struct virtio_device *d);
+void dbg_virtio_free(struct dbg_virtio *d);
+void dbg_hv_free(struct dbg_hv *d);
+void report_add_problem(struct balloon_report *r, const char *what, const char *hint,
+			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Derives r->balloon from the sources (balloon.c) and r->findings (findings.c). */
+void balloon_summarize(struct balloon_report *r);
+void findings_evaluate(struct balloon_report *r);
+bool report_has_balloon(const struct balloon_report *r);
+
+#endif

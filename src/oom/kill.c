@@ -1,0 +1,216 @@
+/* The lines that open and close an OOM report: "invoked oom-killer", the
+ * constraint line, the kill lines of every kernel era, the reaper, and the
+ * balloon lines printed with the report. */
+#include "oom/parser.h"
+#include "base/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- line kinds ---------------------------------------------------------- */
+
+void on_invoked(struct oom_parser *p, const char *s, size_t n, const char *at, const struct oom_line *meta)
+{
+	struct oom_event *e = new_event(p, meta, false);
+	struct oom_invoker *inv = &e->inv;
+	inv->present = true;
+	const char *c = s;
+	size_t cn = (size_t)(at - s);
+	trim(&c, &cn);
+	copy_text(inv->comm, sizeof(inv->comm), c, cn);
+	const char *end = s + n;
+	const char *g = token(s, n, "gfp_mask=");
+	if (g) {
+		const char *q = g;
+		while (q < end && *q != ',' && *q != '(' && *q != ' ')
+			q++;
+		uint64_t v;
+		if (parse_u64(g, (size_t)(q - g), 16, &v))
+			inv->gfp_mask = opt_u64(v);
+		if (q < end && *q == '(') {
+			const char *cl = memchr(q, ')', (size_t)(end - q));
+			if (cl)
+				copy_text(inv->gfp_printed, sizeof(inv->gfp_printed), q + 1, (size_t)(cl - q - 1));
+		}
+	}
+	inv->order = tok_i64(s, n, "order=");
+	inv->oom_score_adj = tok_i64(s, n, "oom_score_adj=");
+	if (p->pend_balloon && p->offset - p->pend_balloon_offset <= BALLOON_BEFORE_BYTES) {
+		e->balloon.inflated_total_kb = p->pend_total;
+		e->balloon.inflated_free_kb = p->pend_free;
+	}
+	p->pend_balloon = false;
+}
+
+void on_balloon_line(struct oom_parser *p, const char *s, size_t n)
+{
+	struct opt_u64 total = tok_u64(s, n, "InflatedTotal:");
+	struct opt_u64 freed = tok_u64(s, n, "InflatedFree:");
+	if (p->cur && p->state == ST_EVENT) {
+		p->cur->balloon.inflated_total_kb = total;
+		p->cur->balloon.inflated_free_kb = freed;
+		return;
+	}
+	p->pend_balloon = true;
+	p->pend_total = total;
+	p->pend_free = freed;
+	p->pend_balloon_offset = p->offset;
+}
+
+static enum oom_kind kind_of_constraint(const char *s, size_t n)
+{
+	if (starts(s, n, "CONSTRAINT_NONE"))
+		return OOM_KIND_GLOBAL;
+	if (starts(s, n, "CONSTRAINT_MEMCG"))
+		return OOM_KIND_MEMCG;
+	if (starts(s, n, "CONSTRAINT_CPUSET"))
+		return OOM_KIND_CPUSET;
+	if (starts(s, n, "CONSTRAINT_MEMORY_POLICY"))
+		return OOM_KIND_MEMPOLICY;
+	return OOM_KIND_UNKNOWN;
+}
+
+/* The value of "key=" up to the next ','. */
+static void field_copy(const char *s, size_t n, const char *key, char *dst, size_t cap)
+{
+	const char *v = token_n(s, n, key, strlen(key));
+	if (!v)
+		return;
+	const char *e = memchr(v, ',', (size_t)(s + n - v));
+	copy_text(dst, cap, v, (size_t)((e ? e : s + n) - v));
+}
+
+void on_constraint(struct oom_parser *p, const char *s, size_t n, const struct oom_line *meta)
+{
+	struct oom_event *e = p->cur;
+	if (!e || p->state != ST_EVENT || e->kill_seen)
+		e = new_event(p, meta, true);
+	const char *v = s + strlen("oom-kill:constraint=");
+	const char *ve = memchr(v, ',', (size_t)(s + n - v));
+	copy_text(e->constraint, sizeof(e->constraint), v, (size_t)((ve ? ve : s + n) - v));
+	e->kind = kind_of_constraint(v, (size_t)(s + n - v));
+	field_copy(s, n, "oom_memcg=", e->memcg, sizeof(e->memcg));
+	field_copy(s, n, "task_memcg=", e->task_memcg, sizeof(e->task_memcg));
+	/* task=COMM,pid=N: the comm may hold commas, so find ",pid=" from the end */
+	const char *t = token(s, n, "task=");
+	if (t && !e->vic.present) {
+		const char *pp = NULL;
+		for (const char *q = t; (q = memmem(q, (size_t)(s + n - q), ",pid=", 5)); q++)
+			pp = q;
+		if (pp) {
+			copy_text(e->vic.comm, sizeof(e->vic.comm), t, (size_t)(pp - t));
+			e->vic.pid = num_at(pp + 5, s + n, NULL);
+			e->vic.uid = tok_u64(pp, (size_t)(s + n - pp), "uid=");
+			e->vic.present = e->vic.pid.known;
+		}
+	}
+}
+
+void on_killed(struct oom_parser *p, const char *s, size_t n, const char *at, const struct oom_line *meta)
+{
+	static const char *const terms[] = { ") total-vm:", ")\xc2", NULL };
+	struct opt_u64 pid;
+	char comm[OOM_COMM_MAX];
+	const char *num = at + strlen("Killed process ");
+	if (!pid_comm(num, s + n, terms, &pid, comm, sizeof(comm)))
+		return;
+	struct oom_event *e = p->cur;
+	/* pre-5.0 "Kill process P ... or sacrifice child" may be followed by
+	 * the kill of a child: "Killed process" names the real victim */
+	bool same = e && (!e->vic.present || (e->vic.pid.known && e->vic.pid.v == pid.v) ||
+			  (p->state == ST_TAIL && !e->vic.total_vm_kb.known));
+	if (!e || !same || (e->kill_seen && e->vic.total_vm_kb.known))
+		e = new_event(p, meta, true);
+	struct oom_victim *v = &e->vic;
+	v->present = true;
+	v->pid = pid;
+	snprintf(v->comm, sizeof(v->comm), "%s", comm);
+	v->total_vm_kb = tok_u64(s, n, "total-vm:");
+	v->anon_rss_kb = tok_u64(s, n, "anon-rss:");
+	v->file_rss_kb = tok_u64(s, n, "file-rss:");
+	v->shmem_rss_kb = tok_u64(s, n, "shmem-rss:");
+	v->pgtables_kb = tok_u64(s, n, "pgtables:");
+	struct opt_u64 uid = tok_u64(s, n, "UID:");
+	if (uid.known)
+		v->uid = uid;
+	v->oom_score_adj = tok_i64(s, n, "oom_score_adj:");
+	if (find(s, (size_t)(at - s), "Memory cgroup out of memory") && e->kind == OOM_KIND_UNKNOWN)
+		e->memcg_hint = true;
+	e->kill_seen = true;
+	p->state = ST_TAIL;
+	p->tail_left = TAIL_LINES;
+}
+
+/* Pre-5.0: "Out of memory: Kill process N (c) score S or sacrifice child". */
+void on_kill_process(struct oom_parser *p, const char *s, size_t n, const char *at, const struct oom_line *meta)
+{
+	static const char *const terms[] = { ") score ", NULL };
+	struct opt_u64 pid;
+	char comm[OOM_COMM_MAX];
+	if (!pid_comm(at + strlen("Kill process "), s + n, terms, &pid, comm, sizeof(comm)))
+		return;
+	struct oom_event *e = p->cur;
+	if (!e || p->state != ST_EVENT || e->kill_seen)
+		e = new_event(p, meta, true);
+	e->vic.present = true;
+	e->vic.pid = pid;
+	snprintf(e->vic.comm, sizeof(e->vic.comm), "%s", comm);
+	e->vic.score = tok_u64(s, n, "score ");
+	if (find(s, (size_t)(at - s), "Memory cgroup out of memory"))
+		e->memcg_hint = true;
+	e->kill_seen = true;
+	p->state = ST_TAIL;
+	p->tail_left = TAIL_LINES;
+}
+
+void on_reaper(struct oom_parser *p, const char *s, size_t n)
+{
+	static const char *const terms[] = { "), now ", NULL };
+	struct opt_u64 pid;
+	char comm[OOM_COMM_MAX];
+	bool reaped = starts(s, n, "oom_reaper: reaped process ");
+	const char *num;
+	if (reaped)
+		num = s + strlen("oom_reaper: reaped process ");
+	else if (starts(s, n, "oom_reaper: unable to reap pid:"))
+		num = s + strlen("oom_reaper: unable to reap pid:");
+	else
+		return;
+	if (!pid_comm(num, s + n, terms, &pid, comm, sizeof(comm)))
+		return;
+	/* the reaper runs later: find the event that killed this pid */
+	for (size_t k = 0; k < p->nev && k < 8; k++) {
+		struct oom_event *e = &p->ev[p->nev - 1 - k];
+		if (!e->vic.pid.known || e->vic.pid.v != pid.v || e->reaper != REAPER_UNKNOWN)
+			continue;
+		e->reaper = reaped ? REAPER_REAPED : REAPER_UNABLE;
+		if (reaped) {
+			e->reaper_anon_kb = tok_u64(s, n, "anon-rss:");
+			e->reaper_file_kb = tok_u64(s, n, "file-rss:");
+			e->reaper_shmem_kb = tok_u64(s, n, "shmem-rss:");
+		}
+		return;
+	}
+}
+
+/* virtio_balloon / hv_balloon / vmw_balloon / xen balloon driver messages
+ * and stack frames. A task merely named "balloon" is none of these. */
+const char *balloon_driver_of(const char *s, size_t n)
+{
+	static const struct {
+		const char *needle, *driver;
+	} pats[] = {
+		{ "virtballoon_", "virtio_balloon" }, { "[virtio_balloon]", "virtio_balloon" },
+		{ "virtio_balloon ", "virtio_balloon" }, { "virtio_balloon:", "virtio_balloon" },
+		{ "Out of puff", "virtio_balloon" },	 { "hv_balloon", "hv_balloon" },
+		{ "vmw_balloon", "vmw_balloon" },	 { "vmmemctl", "vmw_balloon" },
+		{ "xen:balloon", "xen_balloon" },	 { "xen_balloon", "xen_balloon" },
+	};
+	if (!find(s, n, "alloon") && !find(s, n, "vmmemctl") && !find(s, n, "Out of puff"))
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(pats); i++)
+		if (find_n(s, n, pats[i].needle, strlen(pats[i].needle)))
+			return pats[i].driver;
+	return NULL;
+}

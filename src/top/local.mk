@@ -1,0 +1,14 @@
+# top: the live view.
+libvbtool_a_SOURCES += src/cmd_top.c \
+	src/top/top.h \
+	src/top/model.c src/top/model.h \
+	src/top/watch.c src/top/watch.h \
+	src/top/oom.c src/top/oom.h \
+	src/top/canvas.c src/top/canvas.h \
+	src/top/frame.c src/top/frame.h \
+	src/top/json.c src/top/json.h \
+	src/top/tui.c \
+	src/top/batch.c
+TESTS += tests/top.bats
+dist_man_MANS += man/vbtool-top.8
+BENCHES += bench/top.sh

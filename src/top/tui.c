@@ -1,0 +1,238 @@
+/* The interactive top: ncurses, a refresh timer through wtimeout() (as htop
+ * uses halfdelay), KEY_RESIZE, and the terminal restored on every way out. */
+#define NCURSES_WIDECHAR 1
+#include "top/top.h"
+#include "base/exit_codes.h"
+#include "top/canvas.h"
+#include "top/frame.h"
+#include "top/model.h"
+#include "top/watch.h"
+#include "base/util.h"
+
+#include <curses.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+static volatile sig_atomic_t quit_signal;
+static bool screen_active;
+
+static void on_signal(int sig)
+{
+	quit_signal = sig;
+}
+
+/* Whatever path leaves the program (an allocation failure included), the
+ * terminal is given back. */
+static void restore_terminal(void)
+{
+	if (screen_active) {
+		endwin();
+		screen_active = false;
+	}
+}
+
+/* A crash (abort() on out of memory included) must not leave the terminal
+ * in raw mode on the alternate screen: as htop does, put it back, then die
+ * of the same signal. endwin() is not async-signal-safe; this is the best
+ * a dying process can do. */
+static void on_fatal(int sig)
+{
+	restore_terminal();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void set_fatal_handlers(void)
+{
+	static const int fatal[] = { SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < ARRAY_SIZE(fatal); i++)
+		sigaction(fatal[i], &sa, NULL);
+}
+
+static attr_t attr_for[TA_COUNT];
+
+static void setup_attrs(bool color)
+{
+	attr_for[TA_NORMAL] = A_NORMAL;
+	attr_for[TA_TITLE] = A_BOLD;
+	attr_for[TA_ALERT] = A_BOLD;
+	attr_for[TA_BALLOON] = A_BOLD;
+	attr_for[TA_BAR] = A_REVERSE;
+	if (!color)
+		return;
+	/* pair, foreground, attribute */
+	static const struct {
+		enum top_attr a;
+		short fg;
+		attr_t extra;
+	} scheme[] = {
+		{ TA_LABEL, COLOR_CYAN, A_NORMAL }, { TA_USED, COLOR_GREEN, A_NORMAL },
+		{ TA_CACHE, COLOR_YELLOW, A_NORMAL }, { TA_FREE, COLOR_BLUE, A_NORMAL },
+		{ TA_BALLOON, COLOR_MAGENTA, A_BOLD }, { TA_GRAPH, COLOR_CYAN, A_NORMAL },
+		{ TA_ALERT, COLOR_RED, A_BOLD },
+	};
+	start_color();
+	use_default_colors();
+	for (size_t i = 0; i < ARRAY_SIZE(scheme); i++) {
+		init_pair((short)(i + 1), scheme[i].fg, -1);
+		attr_for[scheme[i].a] = COLOR_PAIR((int)(i + 1)) | scheme[i].extra;
+	}
+}
+
+static void blit(const struct top_canvas *c)
+{
+	erase();
+	for (int row = 0; row < c->rows && row < LINES; row++) {
+		for (int col = 0; col < c->cols && col < COLS; col++) {
+			const struct top_cell *cell = &c->cells[(size_t)row * (size_t)c->cols + (size_t)col];
+			wchar_t wc[2] = { cell->ch ? (wchar_t)cell->ch : L' ', 0 };
+			cchar_t cc;
+			attr_t a = attr_for[cell->attr];
+			/* setcchar takes the colour pair apart from the attributes */
+			if (setcchar(&cc, wc, a & ~A_COLOR, (short)PAIR_NUMBER(a), NULL) == OK)
+				mvadd_wch(row, col, &cc); /* the bottom-right cell returns ERR, yet is drawn */
+		}
+	}
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+static void set_signals(void (*fn)(int))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: a signal must end the wait in getch() */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+int top_run_tui(const struct top_options *o)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		vb_err_hint("use -b for batch mode in pipes and scripts", "top: the interactive view needs a terminal");
+		return VB_EXIT_FAILURE;
+	}
+	setlocale(LC_CTYPE, "");
+	bool unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	double interval = o->interval_s < TOP_MIN_INTERACTIVE_S ? TOP_MIN_INTERACTIVE_S : o->interval_s;
+
+	/* our handlers first: ncurses installs its own only over SIG_DFL */
+	set_signals(on_signal);
+	set_fatal_handlers();
+	atexit(restore_terminal);
+	SCREEN *scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		vb_err_hint("is TERM set to a terminal this system knows?", "top: cannot start the terminal interface");
+		return VB_EXIT_FAILURE;
+	}
+	screen_active = true;
+	cbreak();
+	noecho();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	const char *no_color = getenv("NO_COLOR");
+	setup_attrs(!o->mono && !(no_color && *no_color) && has_colors());
+
+	struct top_model *m = xmalloc(sizeof(*m));
+	top_model_init(m);
+	struct top_watch w;
+	top_watch_open(&w, m);
+	top_model_sample(m);
+	struct top_canvas canvas = { 0 };
+	top_canvas_resize(&canvas, COLS, LINES);
+	struct top_frame_opts fo = { .unicode = unicode, .key_line = true };
+	bool paused = false, help = false;
+	uint64_t refreshes = 1;
+	double next = top_now() + interval;
+
+	while (!quit_signal) {
+		fo.interval_s = interval;
+		fo.paused = paused;
+		fo.help = help;
+		top_frame_draw(&canvas, m, &fo);
+		blit(&canvas);
+		fo.message = NULL;
+		if (o->iterations && refreshes >= o->iterations)
+			break;
+		double wait = paused ? 0.25 : next - top_now();
+		timeout(wait > 0 ? (int)(wait * 1000 + 0.5) : 0);
+		int ch = getch();
+		if (ch == ERR) {
+			if (paused || top_now() < next)
+				continue;
+			top_watch_drain(&w, m);
+			top_model_sample(m);
+			refreshes++;
+			next += interval;
+			if (next < top_now())
+				next = top_now() + interval; /* fell behind: do not catch up in a burst */
+			continue;
+		}
+		if (ch == KEY_RESIZE) {
+			top_canvas_resize(&canvas, COLS, LINES);
+			continue;
+		}
+		if (help) { /* any key closes the help */
+			help = false;
+			continue;
+		}
+		switch (ch) {
+		case 'q':
+		case 'Q':
+			goto done;
+		case ' ':
+			paused = !paused;
+			next = top_now() + interval;
+			break;
+		case '+':
+		case '=':
+			interval = top_interval_step(interval, +1);
+			next = top_now() + interval;
+			break;
+		case '-':
+		case '_':
+			interval = top_interval_step(interval, -1);
+			next = top_now() + interval;
+			break;
+		case 'h':
+		case 'H':
+		case '?':
+			help = true;
+			break;
+		case 12: /* ^L */
+			clearok(curscr, TRUE);
+			break;
+		default:
+			fo.message = "unknown key: h for help, q to quit";
+			break;
+		}
+	}
+done:
+	restore_terminal();
+	delscreen(scr);
+	top_canvas_free(&canvas);
+	top_watch_close(&w);
+	top_model_free(m);
+	free(m);
+	if (quit_signal) {
+		/* die of the signal, as the shell expects, now the terminal is back */
+		int sig = quit_signal;
+		set_signals(SIG_DFL);
+		raise(sig);
+	}
+	return VB_EXIT_OK;
+}

@@ -1,0 +1,196 @@
+/* status: the human view, one screen. Unknown is printed as "unknown". */
+#include "views/views.h"
+#include "base/util.h"
+
+#include <string.h>
+
+static const char *kb_or_unknown(char *buf, size_t len, struct opt_u64 v)
+{
+	if (!v.known)
+		return "unknown";
+	char h[32];
+	if (v.v < 1024)
+		snprintf(buf, len, "%llu kB", (unsigned long long)v.v);
+	else
+		snprintf(buf, len, "%llu kB (%s)", (unsigned long long)v.v, fmt_kb(h, sizeof(h), v.v));
+	return buf;
+}
+
+static const char *u64_or_unknown(char *buf, size_t len, struct opt_u64 v)
+{
+	if (!v.known)
+		return "unknown";
+	snprintf(buf, len, "%llu", (unsigned long long)v.v);
+	return buf;
+}
+
+static void print_device(FILE *out, const struct virtio_device *d)
+{
+	char b[64];
+	fprintf(out, "Balloon device %s\n", d->name);
+	fprintf(out, "  sysfs       %s\n", d->syspath ? d->syspath : "unknown");
+	fprintf(out, "  transport   %s%s%s\n", d->transport, d->address ? " " : "", d->address ? d->address : "");
+	fprintf(out, "  vendor      %s\n", d->vendor_id.known ? (snprintf(b, sizeof(b), "0x%04llx", (unsigned long long)d->vendor_id.v), b) : "unknown");
+	fprintf(out, "  driver      %s\n", d->driver ? d->driver : "none bound");
+	fprintf(out, "  status      ");
+	if (d->status.known) {
+		fprintf(out, "0x%08llx", (unsigned long long)d->status.v);
+		for (size_t i = 0; i < virtio_status_bits_count; i++)
+			if (d->status.v & (UINT64_C(1) << virtio_status_bits[i].bit))
+				fprintf(out, " %s", virtio_status_bits[i].name);
+		fputc('\n', out);
+	} else {
+		fprintf(out, "unknown\n");
+	}
+	if (!d->features.valid) {
+		fprintf(out, "  features    unknown (%s)\n", d->features_error ? d->features_error : "not read");
+		return;
+	}
+	fprintf(out, "  features    (%u-bit string, negotiated)\n", d->features.nbits);
+	unsigned id = d->device_id.known ? (unsigned)d->device_id.v : 0;
+	for (unsigned bit = 0; bit < d->features.nbits; bit++) {
+		if (!features_test(&d->features, bit))
+			continue;
+		const struct bit_name *bn = feature_lookup(id, bit);
+		if (bn)
+			fprintf(out, "    %3u %-20s %s\n", bit, bn->name, bn->desc);
+		else
+			fprintf(out, "    %3u unknown bit %u\n", bit, bit);
+	}
+}
+
+static void print_memory(FILE *out, const struct balloon_report *r)
+{
+	char b[96];
+	const struct meminfo *m = &r->mem;
+	fprintf(out, "\nMemory (/proc/meminfo%s)\n", m->status == SRC_OK ? "" : ": not readable");
+	fprintf(out, "  MemTotal      %s\n", kb_or_unknown(b, sizeof(b), m->mem_total_kb));
+	fprintf(out, "  MemFree       %s\n", kb_or_unknown(b, sizeof(b), m->mem_free_kb));
+	fprintf(out, "  MemAvailable  %s\n", kb_or_unknown(b, sizeof(b), m->mem_available_kb));
+	fprintf(out, "  Balloon:      %s\n", m->balloon_kb.known ? kb_or_unknown(b, sizeof(b), m->balloon_kb)
+								   : "no such line (kernel before 6.15)");
+	if (m->inflated_total_kb.known || m->inflated_free_kb.known) {
+		fprintf(out, "  InflatedTotal %s\n", kb_or_unknown(b, sizeof(b), m->inflated_total_kb));
+		fprintf(out, "  InflatedFree  %s\n", kb_or_unknown(b, sizeof(b), m->inflated_free_kb));
+	}
+	const struct vmstat *v = &r->vm;
+	char b1[32], b2[32], b3[32], b4[32];
+	fprintf(out, "  vmstat        nr_balloon_pages %s, balloon_inflate %s, balloon_deflate %s, balloon_migrate %s\n",
+		u64_or_unknown(b1, sizeof(b1), v->nr_balloon_pages), u64_or_unknown(b2, sizeof(b2), v->balloon_inflate),
+		u64_or_unknown(b3, sizeof(b3), v->balloon_deflate), u64_or_unknown(b4, sizeof(b4), v->balloon_migrate));
+	if (r->psi.some.known)
+		fprintf(out, "  pressure      some avg10 %.2f%%, full avg10 %.2f%%\n", r->psi.some.avg10,
+			r->psi.full.known ? r->psi.full.avg10 : 0.0);
+	else
+		fprintf(out, "  pressure      %s\n", r->psi.status == SRC_ABSENT ? "no PSI on this kernel" : "unknown");
+}
+
+static void print_debugfs(FILE *out, const struct balloon_report *r)
+{
+	char b[96];
+	fprintf(out, "\ndebugfs\n");
+	if (r->debugfs != SRC_OK) {
+		fprintf(out, "  %s\n", r->debugfs == SRC_DENIED ? "not readable by this user (run as root)"
+					: r->sysroot ? "not captured in this tree"
+						     : "not mounted (mount -t debugfs none /sys/kernel/debug)");
+		return;
+	}
+	const struct dbg_virtio *dvs[] = { &r->dvirtio, &r->dvirtio_module };
+	for (size_t i = 0; i < 2; i++) {
+		const struct dbg_virtio *dv = dvs[i];
+		if (dv->status == SRC_OK) {
+			fprintf(out, "  %s: InflatedTotal %s", dv->path, kb_or_unknown(b, sizeof(b), dv->inflated_total_kb));
+			fprintf(out, ", InflatedFree %s\n", kb_or_unknown(b, sizeof(b), dv->inflated_free_kb));
+			if (dv->target_kb.known || dv->actual_kb.known) {
+				fprintf(out, "    target %s", kb_or_unknown(b, sizeof(b), dv->target_kb));
+				fprintf(out, ", actual %s\n", kb_or_unknown(b, sizeof(b), dv->actual_kb));
+			}
+		} else if (i == 0) {
+			fprintf(out, "  virtio-balloon: %s\n",
+				dv->status == SRC_ABSENT ? "absent (mainline kernels lack it; the vbtool module adds it)"
+							 : src_status_name(dv->status));
+		}
+	}
+	if (r->dvmw.status == SRC_OK) {
+		fprintf(out, "  vmmemctl (%s layout): target %s pages", r->dvmw.layout == VMW_LAYOUT_PRE_4_20 ? "pre-4.20" : "current",
+			u64_or_unknown(b, sizeof(b), r->dvmw.target_pages));
+		fprintf(out, ", current %s pages\n", u64_or_unknown(b, sizeof(b), r->dvmw.current_pages));
+	} else {
+		fprintf(out, "  vmmemctl: %s\n", src_status_name(r->dvmw.status));
+	}
+	if (r->dhv.status == SRC_OK) {
+		fprintf(out, "  hv-balloon (%s layout): state %s (%s)", r->dhv.layout == HV_LAYOUT_VENDOR ? "vendor" : "mainline",
+			u64_or_unknown(b, sizeof(b), r->dhv.state), r->dhv.state_name ? r->dhv.state_name : "unknown");
+		fprintf(out, ", pages_ballooned %s\n", u64_or_unknown(b, sizeof(b), r->dhv.pages_ballooned));
+	} else {
+		fprintf(out, "  hv-balloon: %s\n", src_status_name(r->dhv.status));
+	}
+}
+
+static void print_answer(FILE *out, const struct balloon_report *r)
+{
+	const struct balloon_summary *bs = &r->balloon;
+	char h[32];
+	fprintf(out, "\nThe host holds: ");
+	if (bs->size_kb.known) {
+		fprintf(out, "%llu kB", (unsigned long long)bs->size_kb.v);
+		if (bs->size_kb.v >= 1024)
+			fprintf(out, " (%s)", fmt_kb(h, sizeof(h), bs->size_kb.v));
+		if (bs->ram_kb.known)
+			fprintf(out, ", %.1f%% of RAM", bs->percent_of_ram);
+		fputc('\n', out);
+	} else {
+		fprintf(out, "unknown: no source on this system says\n");
+	}
+	for (size_t i = 0; i < bs->nsources; i++)
+		fprintf(out, "  %-24s %llu kB%s%s\n", bs->sources[i].name, (unsigned long long)bs->sources[i].size_kb,
+			bs->sources[i].cumulative ? " (since-boot counters)" : "", i == 0 ? "  <- reported" : "");
+	if (bs->disagree)
+		fprintf(out, "  !!! THE SOURCES DISAGREE: see the findings\n");
+	fprintf(out, "  shows up as   %s: %s\n",
+		bs->accounting == ACCT_SUBTRACTED ? "subtracted from MemTotal"
+		: bs->accounting == ACCT_USED     ? "counted as used memory"
+						  : "unknown",
+		bs->accounting_basis);
+}
+
+void view_status_text(FILE *out, const struct balloon_report *r)
+{
+	fprintf(out, "vbtool status: %s%s\n", r->sysroot ? "captured tree " : "this machine",
+		r->sysroot ? r->sysroot : "");
+	fprintf(out, "kernel %s, host %s\n\n", r->sys.kernel ? r->sys.kernel : "unknown",
+		r->sys.hostname ? r->sys.hostname : "unknown");
+	if (!r->ndevices)
+		fprintf(out, "No virtio balloon device%s.\n", r->device_scan == SRC_ERROR ? " (the device scan failed)" : "");
+	for (size_t i = 0; i < r->ndevices; i++) {
+		if (i)
+			fputc('\n', out);
+		print_device(out, &r->devices[i]);
+	}
+	for (size_t i = 0; i < r->nrelated; i++)
+		fprintf(out, "Related: %s is a virtio-mem device (not a balloon)\n", r->related[i].name);
+	if (r->vmw_driver)
+		fprintf(out, "VMware balloon driver (vmw_balloon) present\n");
+	if (r->hv_driver)
+		fprintf(out, "Hyper-V balloon driver (hv_balloon) present\n");
+	print_memory(out, r);
+	print_debugfs(out, r);
+	print_answer(out, r);
+	if (!r->nfindings)
+		fprintf(out, "\nFindings: none\n");
+	else {
+		fprintf(out, "\nFindings\n");
+		for (size_t i = 0; i < r->nfindings; i++) {
+			const struct finding *f = &r->findings[i];
+			fprintf(out, "  %-7s %s: %s\n", f->severity, f->code, f->message);
+			if (f->hint)
+				fprintf(out, "          hint: %s\n", f->hint);
+		}
+	}
+	if (r->nproblems) {
+		fprintf(out, "\nNot read (this report is incomplete)\n");
+		for (size_t i = 0; i < r->nproblems; i++)
+			fprintf(out, "  %s: %s%s%s\n", r->problems[i].what, r->problems[i].why,
+				r->problems[i].hint ? "; hint: " : "", r->problems[i].hint ? r->problems[i].hint : "");
+	}
+}
