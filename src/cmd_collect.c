@@ -6,22 +6,13 @@
 #include "sources/sysroot.h"
 #include "base/util.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-extern char **environ;
 
 static void usage(FILE *out)
 {
@@ -30,7 +21,8 @@ static void usage(FILE *out)
 		     "debugfs files, the kernel log) into a .tar.gz for a support case. Unpack it\n"
 		     "and run: vbtool status --sysroot DIR (DIR is the folder inside the tarball).\n\n"
 		     "  -o, --output FILE  write here ('-' for stdout); default\n"
-		     "                     vbtool-collect-HOST-DATE.tar.gz in the current directory\n"
+		     "                     vbtool-collect-HOST-DATE.tar.gz in the current directory;\n"
+		     "                     a new 0600 file renamed into place (a symlink is refused)\n"
 		     "  -j, --json         say what was captured as JSON on stdout (not with -o -)\n"
 		     "      --sysroot DIR  capture a captured tree again\n"
 		     "  -h, --help         this help\n");
@@ -84,16 +76,14 @@ int cmd_collect(int argc, char **argv)
 	if (!out)
 		out = default_out;
 
+	capture_catch_signals();
 	/* Fail before capturing anything, and in vbtool's words rather than tar's. */
-	if (strcmp(out, "-") != 0) {
-		int ofd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (ofd < 0) {
-			vb_err("collect: %s: %s", out, strerror(errno));
-			free(name);
-			free(default_out);
-			return VB_EXIT_FAILURE;
-		}
-		close(ofd);
+	bool to_stdout = strcmp(out, "-") == 0;
+	struct capture_output output = { .dirfd = -1, .fd = -1 };
+	if (!to_stdout && capture_output_open(&output, out) < 0) {
+		free(name);
+		free(default_out);
+		return VB_EXIT_FAILURE;
 	}
 	const char *tmpdir = getenv("TMPDIR");
 	char *tmp = xasprintf("%s/vbtool-collect.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
@@ -108,7 +98,8 @@ int cmd_collect(int argc, char **argv)
 
 	capture_all(&cap);
 
-	if (run_tar(tmp, name, out) == 0) {
+	if (!capture_interrupted() && run_tar(tmp, name, to_stdout ? STDOUT_FILENO : output.fd, out) == 0 &&
+	    !capture_interrupted() && (to_stdout || capture_output_commit(&output) == 0)) {
 		if (json) {
 			struct json_object *o = json_object_new_object();
 			json_object_object_add(o, "output", json_str_or_null(out));
@@ -119,9 +110,9 @@ int cmd_collect(int argc, char **argv)
 			if (!json_write(stdout, o))
 				vb_err("collect: cannot write to stdout");
 			json_object_put(o);
-		} else if (strcmp(out, "-") != 0)
-			fprintf(stderr, "vbtool: collect: wrote %s (%u files, %u absent here, %u not readable)\n", out,
-				cap.copied, cap.missing, cap.failed);
+		} else if (!to_stdout)
+			vb_err("collect: wrote %s (%u files, %u absent here, %u not readable)", out, /* cleaned: a user's path */
+			       cap.copied, cap.missing, cap.failed);
 		if (cap.failed)
 			fprintf(stderr, "vbtool: collect: %u file(s) could not be read (see vbtool/MANIFEST)%s\n",
 				cap.failed, geteuid() ? "; hint: run as root" : "");
@@ -132,8 +123,15 @@ int cmd_collect(int argc, char **argv)
 	sb_free(&cap.manifest);
 	json_object_put(cap.unreadable);
 out:
+	/* Nothing partial is left: no-op once committed. */
+	capture_output_discard(&output);
 	free(tmp);
 	free(name);
 	free(default_out);
+	if (capture_interrupted()) {
+		vb_err("collect: stopped by a signal (%s); the partial capture was removed",
+		       strsignal(capture_interrupted()));
+		capture_die_of_signal(capture_interrupted());
+	}
 	return ret;
 }

@@ -24,6 +24,8 @@ static void help(void)
 	       "Explain every OOM kill in kernel logs, and whether a memory balloon took\n"
 	       "the memory the guest needed. FILE may be plain, .gz, .xz or .zst; '-' is\n"
 	       "stdin. Without FILE, the live kernel log (/dev/kmsg) is read.\n"
+	       "A FILE must be a regular file or a pipe (a device or a link to one is\n"
+	       "refused); decompressing may take at most 256 MiB.\n"
 	       "Any prefix is understood: dmesg, dmesg -T/-x, journalctl, syslog,\n"
 	       "/dev/kmsg records, serial consoles, mail-wrapped pastes.\n\n"
 	       "Options:\n"
@@ -76,8 +78,8 @@ static int read_file(struct oom_parser *p, unsigned idx, struct oom_input_info *
 	struct oom_input *in;
 	int r = oom_input_open(info->name, &in);
 	if (r < 0) {
-		info->error = strerror(-r);
-		vb_err("explain-oom: %s: %s", info->name, strerror(-r));
+		info->error = oom_input_strerror(r);
+		vb_err("explain-oom: %s: %s", info->name, info->error);
 		return -1;
 	}
 	info->format = oom_input_format(in);
@@ -86,7 +88,7 @@ static int read_file(struct oom_parser *p, unsigned idx, struct oom_input_info *
 	oom_parser_end_file(p);
 	oom_input_close(in);
 	if (r < 0) {
-		info->error = r == -EILSEQ ? "corrupt compressed data" : strerror(-r);
+		info->error = oom_input_strerror(r);
 		vb_err("explain-oom: %s: %s", info->name, info->error);
 		return -1;
 	}
@@ -118,6 +120,8 @@ int cmd_explain_oom(int argc, char **argv)
 	size_t ninputs = nfiles > 0 ? (size_t)nfiles : 1;
 	struct oom_input_info *inputs = xcalloc(ninputs, sizeof(*inputs));
 	struct oom_parser *p = oom_parser_new();
+	struct oom_totals dropped = { 0 };
+	oom_parser_on_dropped(p, oom_totals_add_dropped, &dropped);
 	bool failed = false;
 	if (nfiles == 0) {
 		failed = read_live(p, 0, &inputs[0]) < 0;
@@ -134,7 +138,7 @@ int cmd_explain_oom(int argc, char **argv)
 	oom_parser_finish(p);
 
 	struct oom_report rep;
-	oom_report_build(&rep, p, inputs, ninputs);
+	oom_report_build(&rep, p, &dropped, inputs, ninputs);
 	bool write_ok;
 	if (json) {
 		write_ok = oom_view_json(stdout, &rep);
@@ -146,7 +150,7 @@ int cmd_explain_oom(int argc, char **argv)
 		write_ok = false;
 	if (!write_ok)
 		vb_err("explain-oom: writing the report: %s", strerror(errno));
-	size_t nev = rep.nev;
+	uint64_t nev = rep.totals.events;
 	oom_report_free(&rep);
 	free(inputs);
 	oom_parser_free(p);

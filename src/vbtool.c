@@ -41,11 +41,15 @@ static void usage(FILE *out)
 int usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "vbtool: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+	char *msg;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	int n = vasprintf(&msg, fmt, ap); /* names the user's words: vb_err_hint cleans them */
 	va_end(ap);
-	fprintf(stderr, "\nvbtool: hint: try 'vbtool %s%s--help'\n", cmd ? cmd : "", cmd ? " " : "");
+	char *hint = xasprintf("try 'vbtool %s%s--help'", cmd ? cmd : "", cmd ? " " : "");
+	vb_err_hint(hint, "%s%s%s", cmd ? cmd : "", cmd ? ": " : "", n < 0 ? "usage error" : msg);
+	free(hint);
+	if (n >= 0)
+		free(msg);
 	return VB_EXIT_USAGE;
 }
 

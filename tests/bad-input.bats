@@ -120,7 +120,8 @@ field() {
 
 @test "meminfo that never ends (a link to /dev/zero) is refused, not read forever" {
 	status_case meminfo-endless
-	problem /proc/meminfo large
+	# a link out of the captured tree: refused before anything is read
+	problem /proc/meminfo "leaves the captured tree"
 	field .meminfo.mem_total_kb null
 }
 
@@ -510,9 +511,11 @@ oom_case() {
 
 @test "explain-oom: 5000 invocations: past the bound, counted, not kept" {
 	oom_case 5000-invocations.log.gz 0
-	# every invocation is accounted for, kept or not; memory stays bounded
-	field '.summary.events + .summary.events_not_kept' 5000
-	jq -e '.summary.events_not_kept > 0 and (.events | length) == .summary.events' <<<"$J" >/dev/null
+	# the summary counts every invocation (issue #19); the list keeps the
+	# first ones and says how many it left out; memory stays bounded
+	field '.summary.events' 5000
+	field '(.events | length) + .summary.events_not_kept' 5000
+	jq -e '.summary.events_not_kept > 0' <<<"$J" >/dev/null
 }
 
 @test "explain-oom: report without its header line" {

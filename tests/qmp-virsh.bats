@@ -46,10 +46,10 @@ setup() {
 	  "$(jq -S -c 'del(.socket, .domain, .transport)' <<<"$vm")" ]
 }
 
-@test "virsh: vbtool calls 'virsh qemu-monitor-command DOMAIN JSON', without its own id" {
+@test "virsh: vbtool calls 'virsh qemu-monitor-command -- DOMAIN JSON', without its own id" {
 	run "$VBTOOL" status --virsh dom1
 	assert_success
-	grep -q '^qemu-monitor-command dom1 {"execute":"query-balloon"}$' "$FAKE_VIRSH_LOG"
+	grep -q '^qemu-monitor-command -- dom1 {"execute":"query-balloon"}$' "$FAKE_VIRSH_LOG"
 	! grep -q '"id"' "$FAKE_VIRSH_LOG" || false
 }
 
@@ -77,7 +77,7 @@ setup() {
 @test "virsh: target through virsh" {
 	run "$VBTOOL" target --virsh dom1 200M
 	assert_success
-	grep -q '^qemu-monitor-command dom1 {"execute":"balloon","arguments":{"value":209715200}}$' "$FAKE_VIRSH_LOG"
+	grep -q '^qemu-monitor-command -- dom1 {"execute":"balloon","arguments":{"value":209715200}}$' "$FAKE_VIRSH_LOG"
 	# Paused: no events over virsh, it polls, and says how far it got.
 	run timeout 20 "$VBTOOL" target --virsh dom1 200M --wait 1
 	assert_failure 4

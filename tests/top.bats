@@ -116,16 +116,35 @@ make_tree() {
 }
 
 @test "top -b -n 3 -d 0.1 prints exactly 3 plain frames" {
-	run --separate-stderr "$VBTOOL" top -b -n 3 -d 0.1
+	COLUMNS=80 run --separate-stderr "$VBTOOL" top -b -n 3 -d 0.1
 	assert_success
 	[ "$(grep -c '^vbtool top - ' <<<"$output")" -eq 3 ]
 	# no escape sequences or other control bytes (tab aside) anywhere
 	! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' <<<"$output"
-	# batch frames are 80 columns wide at most
+	# with COLUMNS=80, frames are 80 columns wide at most
 	local l
 	for l in "${lines[@]}"; do
 		[ "$(cols "$l")" -le 80 ]
 	done
+}
+
+@test "top -b follows COLUMNS, and into a pipe cuts no line" {
+	local ex="$EXAMPLES/virtuozzo" l widest=0
+	# the finding's own text, as status prints it, is longer than 80 columns
+	msg=$("$VBTOOL" --sysroot "$ex" status --json | jq -r '.findings[] | select(.code == "large-balloon-no-deflate-on-oom") | .message')
+	[ "${#msg}" -gt 80 ]
+	run --separate-stderr env -u COLUMNS "$VBTOOL" top --sysroot "$ex" -b -n 1
+	assert_success
+	assert_output --partial "$msg"
+	# the RAM bar and the graphs keep 80 columns
+	assert_line --regexp '^RAM \[.{60,74}\] '
+	for l in "${lines[@]}"; do [[ "$l" != "RAM ["* ]] || [ "$(cols "$l")" -le 80 ]; done
+	COLUMNS=132 run --separate-stderr "$VBTOOL" top --sysroot "$ex" -b -n 1
+	for l in "${lines[@]}"; do
+		[ "$(cols "$l")" -le 132 ]
+		[ "$(cols "$l")" -le "$widest" ] || widest=$(cols "$l")
+	done
+	[ "$widest" -eq 132 ]
 }
 
 @test "top -b shows this machine's balloon and MemTotal from /proc/meminfo" {

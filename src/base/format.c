@@ -1,5 +1,6 @@
 /* Formatting shared by every view: human sizes and JSON values. */
 #include "base/format.h"
+#include "base/term.h"
 #include "base/util.h"
 
 #include <stdlib.h>
@@ -27,27 +28,8 @@ struct json_object *json_opt_u64(struct opt_u64 v)
 }
 
 /* Strings read from other machines may hold anything: keep valid UTF-8,
- * replace every other byte with '?', so the document stays valid JSON. */
-static size_t utf8_seq_len(const unsigned char *p)
-{
-	unsigned char c = p[0];
-	size_t n;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
+ * replace every other byte with '?', so the document stays valid JSON.
+ * Controls stay (json-c escapes C0; json_fputs escapes DEL and C1). */
 struct json_object *json_str_or_null(const char *s)
 {
 	if (!s)
@@ -56,7 +38,7 @@ struct json_object *json_str_or_null(const char *s)
 	char *copy = xmalloc(len + 1), *o = copy;
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
-		size_t n = utf8_seq_len(p);
+		size_t n = term_utf8_len((const char *)p, len - (size_t)(p - (const unsigned char *)s));
 		if (n == 0) {
 			*o++ = '?';
 			p++;
@@ -72,8 +54,40 @@ struct json_object *json_str_or_null(const char *s)
 	return j;
 }
 
+bool json_fputs(FILE *out, const char *s)
+{
+	/* straight to the stream, run by run: no copy of a long document */
+	bool ok = true;
+	size_t n = strlen(s), run = 0;
+	for (size_t i = 0; ok && i < n;) {
+		unsigned char c = (unsigned char)s[i + run];
+		size_t len = i + run < n ? term_utf8_len(s + i + run, n - i - run) : 0;
+		bool ctl = len && (c == 0x7f || (len == 2 && c == 0xc2 && (unsigned char)s[i + run + 1] < 0xa0));
+		if (len && !ctl) {
+			run += len;
+			continue;
+		}
+		ok = fwrite(s + i, 1, run, out) == run;
+		i += run;
+		run = 0;
+		if (!ok || i >= n)
+			break;
+		if (ctl) {
+			/* DEL and C1 (U+0080-U+009F) appear only inside strings:
+			 * the same character, escaped, so that a terminal showing
+			 * the document does not act on it */
+			ok = fprintf(out, "\\u%04x", c == 0x7f ? 0x7fu : (unsigned)(unsigned char)s[i + 1]) > 0;
+			i += len;
+		} else {
+			ok = fputc('?', out) != EOF; /* not UTF-8: json-c was given raw bytes */
+			i++;
+		}
+	}
+	return ok;
+}
+
 bool json_write(FILE *out, struct json_object *o)
 {
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-	return fputs(s, out) >= 0 && fputc('\n', out) != EOF;
+	return json_fputs(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) &&
+	       fputc('\n', out) != EOF;
 }

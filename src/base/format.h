@@ -13,8 +13,12 @@
 /* "1.5 GiB" style sizes from kB, into buf. */
 const char *fmt_kb(char *buf, size_t len, uint64_t kb);
 
-/* Writes a JSON document with a trailing newline; false on a write error. */
+/* Writes a JSON document with a trailing newline; false on a write error.
+ * DEL and C1 controls (U+0080-U+009F) in strings are written as \u escapes,
+ * like json-c writes C0: the data stays whole, a terminal sees no control. */
 bool json_write(FILE *out, struct json_object *o);
+/* Writes JSON text json-c serialized, escaped the same way, no newline. */
+bool json_fputs(FILE *out, const char *s);
 /* An opt_u64 as a number, or NULL (JSON null) when unknown. */
 struct json_object *json_opt_u64(struct opt_u64 v);
 /* A string as valid UTF-8 (other bytes become '?'), or NULL for NULL. */

@@ -1,4 +1,5 @@
 #include "base/util.h"
+#include "base/term.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,11 +71,7 @@ char *xstrndup(const char *s, size_t n)
 
 char *xstrndup_printable(const char *s, size_t n)
 {
-	char *p = xstrndup(s, n);
-	for (char *c = p; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
-	return p;
+	return term_ndup(s, strnlen(s, n));
 }
 
 char *xasprintf(const char *fmt, ...)
@@ -88,26 +85,44 @@ char *xasprintf(const char *fmt, ...)
 	return p;
 }
 
+/* One line on stderr: messages name files, sockets and values that come
+ * from customers, so the message is cleaned like any printed value. */
+static void err_line(const char *prefix, const char *msg)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_adds(&sb, prefix);
+	term_clean(&sb, msg, strlen(msg), TERM_VALUE);
+	sb_add(&sb, "\n", 1);
+	fputs(sb.buf, stderr);
+	sb_free(&sb);
+}
+
+static void err_linev(const char *fmt, va_list ap)
+{
+	char *msg;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		oom_abort();
+	err_line("vbtool: ", msg);
+	free(msg);
+}
+
 void vb_err(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("vbtool: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	err_linev(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void vb_err_hint(const char *hint, const char *fmt, ...)
 {
 	va_list ap;
-	fputs("vbtool: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	err_linev(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (hint)
-		fprintf(stderr, "vbtool: hint: %s\n", hint);
+		err_line("vbtool: hint: ", hint);
 }
 
 void sb_init(struct strbuf *sb)

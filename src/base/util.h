@@ -1,7 +1,8 @@
 /* src/base/: what every layer uses and nothing of vbtool's own: util.h
  * (allocation that cannot return NULL, errors in the house style, a growable
  * string), parse.h (checked numbers, line walking), format.h (sizes, JSON
- * values), exit_codes.h. base/ may include only base/. */
+ * values), term.h (what may reach a terminal), exit_codes.h. base/ may
+ * include only base/. */
 #ifndef VBTOOL_UTIL_H
 #define VBTOOL_UTIL_H
 
@@ -19,12 +20,12 @@ void *xrealloc(void *p, size_t n);
 void *xgrow(void *p, size_t *cap, size_t need, size_t elem);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
-/* A copy with control characters (escape sequences from a hostile file)
- * replaced by '?', for text that ends up on a terminal. */
+/* A copy of one value (at most n bytes) cleaned by term_ndup (base/term.h):
+ * controls and invalid UTF-8 become '?', for text that reaches a terminal. */
 char *xstrndup_printable(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* "vbtool: <what>: <why>" on stderr. */
+/* "vbtool: <what>: <why>" on stderr, one line cleaned by base/term.h. */
 void vb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same, then "vbtool: hint: <hint>". */
 void vb_err_hint(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -44,11 +44,17 @@ static enum src_status read_source(struct balloon_report *r, const char *path, s
 	return st;
 }
 
-static char *read_line_attr(const char *path)
+/* A one-line file; an absent one is no problem, anything else (a link out
+ * of a captured tree, a device) is reported rather than silently skipped. */
+static char *read_line_attr(struct balloon_report *r, const char *path)
 {
 	struct file_data fd;
-	if (sysroot_read(path, SYSFS_ATTR_MAX, &fd) < 0)
+	int e = sysroot_read(path, SYSFS_ATTR_MAX, &fd);
+	if (e < 0) {
+		if (e != -ENOENT)
+			report_add_problem(r, path, NULL, "%s", sysroot_strerror(e));
 		return NULL;
+	}
 	const char *s = fd.data;
 	size_t n = trim_span(&s, strnlen(fd.data, fd.len));
 	char *v = n && n < 256 ? xstrndup_printable(s, n) : NULL;
@@ -58,9 +64,9 @@ static char *read_line_attr(const char *path)
 
 static void collect_system(struct balloon_report *r)
 {
-	r->sys.kernel = read_line_attr("/proc/sys/kernel/osrelease");
-	r->sys.hostname = read_line_attr("/proc/sys/kernel/hostname");
-	char *up = read_line_attr("/proc/uptime");
+	r->sys.kernel = read_line_attr(r, "/proc/sys/kernel/osrelease");
+	r->sys.hostname = read_line_attr(r, "/proc/sys/kernel/hostname");
+	char *up = read_line_attr(r, "/proc/uptime");
 	if (up) {
 		double d;
 		char *sp = strchr(up, ' ');
@@ -73,7 +79,7 @@ static void collect_system(struct balloon_report *r)
 		r->sys.page_size = ps > 0 ? (uint64_t)ps : 4096;
 		return;
 	}
-	char *ps = read_line_attr(PAGESIZE_CAPTURE);
+	char *ps = read_line_attr(r, PAGESIZE_CAPTURE);
 	uint64_t v;
 	if (ps && parse_u64(ps, strlen(ps), 10, &v) && v >= 4096 && v <= (1u << 20) && !(v & (v - 1))) {
 		r->sys.page_size = v;
@@ -115,7 +121,7 @@ static enum src_status debugfs_state(struct balloon_report *r)
 {
 	if (!sysroot_is_live()) {
 		/* collect records what it saw; an older or hand-made tree has only the files */
-		char *st = read_line_attr(DEBUGFS_CAPTURE_STATE);
+		char *st = read_line_attr(r, DEBUGFS_CAPTURE_STATE);
 		enum src_status s = SRC_OK;
 		if (st && strcmp(st, "not_mounted") == 0)
 			s = SRC_NO_DEBUGFS;

@@ -23,7 +23,9 @@ struct qmp_client {
 	size_t max_message;
 	long long next_id;
 	struct json_object **events; /* ring buffer */
-	size_t ev_head, ev_count;
+	size_t *ev_size;             /* each one's size as sent */
+	size_t ev_head, ev_count, ev_bytes;
+	const char *const *wanted;   /* see qmp_options.events */
 	unsigned long events_seen, dropped;
 	bool dead;
 	bool timed_out; /* the last failure was the deadline passing */
@@ -71,6 +73,8 @@ static struct qmp_client *client_new(const struct qmp_options *opt)
 	qmp_framer_init(&c->fr, c->max_message);
 	c->buf = xmalloc(READ_CHUNK);
 	c->events = xcalloc(QMP_MAX_QUEUED_EVENTS, sizeof(*c->events));
+	c->ev_size = xcalloc(QMP_MAX_QUEUED_EVENTS, sizeof(*c->ev_size));
+	c->wanted = opt ? opt->events : NULL;
 	c->next_id = 1;
 	return c;
 }
@@ -85,6 +89,7 @@ void qmp_close(struct qmp_client *c)
 		json_object_put(c->events[(c->ev_head + i) % QMP_MAX_QUEUED_EVENTS]);
 	qmp_framer_free(&c->fr);
 	free(c->events);
+	free(c->ev_size);
 	free(c->buf);
 	free(c->domain);
 	free(c->version);
@@ -111,17 +116,46 @@ unsigned long qmp_dropped_events(const struct qmp_client *c)
 	return c->dropped;
 }
 
-static void queue_event(struct qmp_client *c, struct json_object *ev)
+static bool wanted(const struct qmp_client *c, struct json_object *ev)
+{
+	struct json_object *v;
+	if (!c->wanted || !json_object_object_get_ex(ev, "event", &v) || !json_object_is_type(v, json_type_string))
+		return false;
+	for (const char *const *w = c->wanted; *w; w++)
+		if (strcmp(*w, json_object_get_string(v)) == 0)
+			return true;
+	return false;
+}
+
+static void drop_oldest(struct qmp_client *c)
+{
+	json_object_put(c->events[c->ev_head]);
+	c->ev_bytes -= c->ev_size[c->ev_head];
+	c->ev_head = (c->ev_head + 1) % QMP_MAX_QUEUED_EVENTS;
+	c->ev_count--;
+	c->dropped++;
+}
+
+/* Takes ev (bytes long as sent): queued if wanted and there is room. */
+static void queue_event(struct qmp_client *c, struct json_object *ev, size_t bytes)
 {
 	c->events_seen++;
-	if (c->ev_count == QMP_MAX_QUEUED_EVENTS) {
-		/* Keep the newest: drop the oldest. */
-		json_object_put(c->events[c->ev_head]);
-		c->ev_head = (c->ev_head + 1) % QMP_MAX_QUEUED_EVENTS;
-		c->ev_count--;
-		c->dropped++;
+	if (!wanted(c, ev)) {
+		json_object_put(ev);
+		return;
 	}
-	c->events[(c->ev_head + c->ev_count) % QMP_MAX_QUEUED_EVENTS] = ev;
+	if (bytes > QMP_MAX_QUEUED_BYTES) {
+		json_object_put(ev);
+		c->dropped++;
+		return;
+	}
+	/* Keep the newest: drop the oldest. */
+	while (c->ev_count == QMP_MAX_QUEUED_EVENTS || c->ev_bytes + bytes > QMP_MAX_QUEUED_BYTES)
+		drop_oldest(c);
+	size_t i = (c->ev_head + c->ev_count) % QMP_MAX_QUEUED_EVENTS;
+	c->events[i] = ev;
+	c->ev_size[i] = bytes;
+	c->ev_bytes += bytes;
 	c->ev_count++;
 }
 
@@ -282,7 +316,7 @@ static int execute_socket(struct qmp_client *c, struct qmp_call *calls, size_t n
 			break;
 		}
 		if (json_object_object_get_ex(msg, "event", &v)) {
-			queue_event(c, msg);
+			queue_event(c, msg, c->fr.last_bytes);
 			continue;
 		}
 		struct qmp_call *call = NULL;
@@ -461,6 +495,7 @@ int qmp_next_event(struct qmp_client *c, long long deadline, struct json_object 
 	for (;;) {
 		if (c->ev_count) {
 			*event = c->events[c->ev_head];
+			c->ev_bytes -= c->ev_size[c->ev_head];
 			c->ev_head = (c->ev_head + 1) % QMP_MAX_QUEUED_EVENTS;
 			c->ev_count--;
 			return 1;
@@ -483,7 +518,7 @@ int qmp_next_event(struct qmp_client *c, long long deadline, struct json_object 
 			return -1;
 		}
 		if (json_object_object_get_ex(msg, "event", &v))
-			queue_event(c, msg);
+			queue_event(c, msg, c->fr.last_bytes);
 		else
 			json_object_put(msg);
 	}

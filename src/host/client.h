@@ -12,12 +12,19 @@
 
 #define QMP_DEFAULT_TIMEOUT_S 3.0
 #define QMP_MAX_QUEUED_EVENTS 1024
+/* Bytes of queued events, as sent: json-c needs up to ~35 times that
+ * (a hostile QEMU's 1 MiB events filled gigabytes). A larger event is
+ * dropped. */
+#define QMP_MAX_QUEUED_BYTES (256 * 1024)
 
 struct qmp_client;
 
 struct qmp_options {
 	double timeout_s;   /* per call; 0 = QMP_DEFAULT_TIMEOUT_S */
 	size_t max_message; /* 0 = QMP_DEFAULT_MAX_MESSAGE */
+	/* The events to queue for qmp_next_event (NULL-terminated names);
+	 * the others are dropped as they arrive. NULL: none. */
+	const char *const *events;
 };
 
 /* What went wrong with a call. class is QMP's error class ("GenericError",
@@ -68,7 +75,7 @@ void qmp_calls_clear(struct qmp_call *calls, size_t n);
  * Returns 1 with *event (caller puts it), 0 on timeout, -1 on failure. */
 int qmp_next_event(struct qmp_client *c, long long deadline, struct json_object **event,
 		   struct qmp_error *e);
-/* Events dropped because the queue was full. */
+/* Wanted events dropped because the queue was full. */
 unsigned long qmp_dropped_events(const struct qmp_client *c);
 
 #endif

@@ -82,6 +82,7 @@ enum qmp_frame_result qmp_framer_feed(struct qmp_framer *f, const char *buf, siz
 	size_t used = json_tokener_get_parse_end(f->tok);
 	*consumed = skip + used;
 	json_tokener_reset(f->tok);
+	f->last_bytes = f->msg_bytes + used;
 	f->msg_bytes = 0;
 	f->in_message = 0;
 	if (!json_object_is_type(o, json_type_object)) {

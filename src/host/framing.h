@@ -13,6 +13,7 @@
 struct qmp_framer {
 	json_tokener *tok;
 	size_t msg_bytes; /* bytes fed into the message being parsed */
+	size_t last_bytes; /* the size of the last complete message */
 	size_t max_message;
 	int in_message;   /* a non-blank byte of the current message was seen */
 };

@@ -8,6 +8,7 @@
 #include "host/values.h"
 #include "views/views.h"
 #include "base/exit_codes.h"
+#include "base/term.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -20,6 +21,11 @@
 #define REACHED_SLACK (1024 * 1024)
 /* Without events (virsh), or in case one is missed, ask this often. */
 #define POLL_MS 1000
+/* At most one progress step per STEP_MS (it keeps the newest value of its
+ * window), and at most MAX_STEPS (then the last one keeps moving): a QEMU
+ * flooding BALLOON_CHANGE recorded 5.29 M steps, 5.5 GB, in 5 s. */
+#define STEP_MS 100
+#define MAX_STEPS 4096
 
 struct progress {
 	double t_s;
@@ -34,7 +40,7 @@ struct target_run {
 	int running;
 	struct progress *steps;
 	size_t nsteps, cap;
-	long long t0;
+	long long t0, step_opened; /* when the last step's window opened */
 };
 
 static bool reached(const struct target_run *r)
@@ -49,7 +55,13 @@ static void record(struct target_run *r, uint64_t actual)
 	if (actual == r->actual)
 		return;
 	r->actual = actual;
-	double t = (double)(qmp_now_ms() - r->t0) / 1000.0;
+	long long now = qmp_now_ms();
+	double t = (double)(now - r->t0) / 1000.0;
+	if (r->nsteps > 0 && (now - r->step_opened < STEP_MS || r->nsteps == MAX_STEPS)) {
+		r->steps[r->nsteps - 1] = (struct progress){ t, actual };
+		return; /* printed once per window, at its start */
+	}
+	r->step_opened = now;
 	r->steps = xgrow(r->steps, &r->cap, r->nsteps + 1, sizeof(*r->steps));
 	r->steps[r->nsteps++] = (struct progress){ t, actual };
 	if (!r->json) {
@@ -94,7 +106,7 @@ static void read_context(struct qmp_client *c, struct target_run *r)
 	if (qmp_execute(c, "query-status", NULL, &ret, &e) == 0) {
 		const char *st = qmp_member_str(ret, "status");
 		struct json_object *run;
-		r->run_state = st ? xstrdup(st) : NULL;
+		r->run_state = st ? xstrndup_printable(st, strlen(st)) : NULL; /* a hostile guest's text */
 		if (json_object_object_get_ex(ret, "running", &run))
 			r->running = json_object_get_boolean(run);
 		json_object_put(ret);
@@ -136,8 +148,10 @@ static int follow(struct qmp_client *c, struct target_run *r, long long deadline
 			next_poll = qmp_now_ms() + POLL_MS;
 		}
 	}
-	/* One last look: the final event may be rate-limited away. */
-	if (!reached(r)) {
+	/* One last look: the final event may be rate-limited away. Not when a
+	 * poll just answered after the deadline: the run ends within --wait
+	 * plus one call's timeout. */
+	if (!reached(r) && next_poll - POLL_MS < deadline) {
 		uint64_t a;
 		if (query_actual(c, &a, e) == 0)
 			record(r, a);
@@ -179,12 +193,12 @@ static void print_outcome(const struct target_run *r, bool waited, int code)
 	fmt_bytes(a, sizeof(a), r->actual);
 	fmt_bytes(t, sizeof(t), r->target);
 	if (!waited) {
-		printf("%s: requested logical size %s (actual now %s); the guest follows in its own time\n", r->who,
-		       t, a);
+		term_printf(stdout, "%s: requested logical size %s (actual now %s); the guest follows in its own time\n",
+			    r->who, t, a);
 		return;
 	}
 	if (code == VB_EXIT_OK) {
-		printf("%s: reached %s (actual %s)\n", r->who, t, a);
+		term_printf(stdout, "%s: reached %s (actual %s)\n", r->who, t, a);
 		return;
 	}
 	uint64_t want = r->target > r->start_actual ? r->target - r->start_actual : r->start_actual - r->target;
@@ -192,15 +206,16 @@ static void print_outcome(const struct target_run *r, bool waited, int code)
 	if ((r->target < r->start_actual && r->actual < r->start_actual) ||
 	    (r->target > r->start_actual && r->actual > r->start_actual))
 		done = r->actual > r->start_actual ? r->actual - r->start_actual : r->start_actual - r->actual;
-	printf("%s: did not reach %s in time: actual %s (started at %s), %.0f%% of the way\n", r->who, t, a,
-	       fmt_bytes(s, sizeof(s), r->start_actual), want ? 100.0 * (double)done / (double)want : 0.0);
+	term_printf(stdout, "%s: did not reach %s in time: actual %s (started at %s), %.0f%% of the way\n", r->who, t, a,
+		    fmt_bytes(s, sizeof(s), r->start_actual), want ? 100.0 * (double)done / (double)want : 0.0);
 }
 
 int host_target(const struct target_request *req)
 {
 	struct target_run r = { .who = req->qmp ? req->qmp : req->domain, .running = -1, .json = req->json,
 				.target = req->target };
-	struct qmp_options qo = { .timeout_s = req->timeout_s };
+	static const char *const events[] = { "BALLOON_CHANGE", NULL }; /* the only one followed */
+	struct qmp_options qo = { .timeout_s = req->timeout_s, .events = events };
 	struct qmp_error e = { 0 };
 	struct qmp_client *cl = req->qmp ? qmp_connect(req->qmp, &qo, &e) : qmp_connect_virsh(req->domain, &qo, &e);
 	int code = VB_EXIT_FAILURE;
@@ -223,12 +238,12 @@ int host_target(const struct target_request *req)
 		code = VB_EXIT_OK;
 	} else {
 		if (r.running == 0 && !req->json)
-			printf("%s: the VM is not running (%s): the guest cannot move the balloon until it runs\n", r.who,
-			       r.run_state ? r.run_state : "state unknown");
+			term_printf(stdout, "%s: the VM is not running (%s): the guest cannot move the balloon until it runs\n",
+				    r.who, r.run_state ? r.run_state : "state unknown");
 		if (!req->json) {
 			char a[32], t[32];
-			printf("%s: waiting up to %g s for actual %s -> %s\n", r.who, req->wait_s,
-			       fmt_bytes(a, sizeof(a), r.start_actual), fmt_bytes(t, sizeof(t), r.target));
+			term_printf(stdout, "%s: waiting up to %g s for actual %s -> %s\n", r.who, req->wait_s,
+				    fmt_bytes(a, sizeof(a), r.start_actual), fmt_bytes(t, sizeof(t), r.target));
 			fflush(stdout);
 		}
 		r.t0 = qmp_now_ms();

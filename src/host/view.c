@@ -2,8 +2,10 @@
 #include "host/size.h"
 #include "host/transport.h"
 #include "views/views.h"
+#include "base/term.h"
 #include "base/util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 bool host_stat_is_bytes(const char *name)
@@ -90,8 +92,10 @@ static void text_stats(FILE *out, const struct host_vm *vm)
 
 static void text_vm(FILE *out, const struct host_vm *vm)
 {
+	char *label = term_dup(vm_label(vm)); /* a socket's file name may hold a newline */
 	fprintf(out, "VM %s", vm->name ? vm->name : "(no name)");
-	fprintf(out, vm->target->domain ? " (virsh %s)" : " (%s)", vm_label(vm));
+	fprintf(out, vm->target->domain ? " (virsh %s)" : " (%s)", label);
+	free(label);
 	if (vm->error) {
 		fprintf(out, "\n  error: %s\n", vm->error);
 		if (vm->error_hint)
@@ -129,13 +133,18 @@ static void text_vm(FILE *out, const struct host_vm *vm)
 	}
 }
 
+/* Printed through the terminal sanitizer: names, states and errors come
+ * from QEMU, whose guest is not trusted. */
 void host_view_text(FILE *out, const struct host_vm *vms, size_t n)
 {
+	struct term_view tv;
+	out = term_view_begin(&tv, out);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			fputc('\n', out);
 		text_vm(out, &vms[i]);
 	}
+	term_view_end(&tv);
 }
 
 /* --- JSON ------------------------------------------------------------ */

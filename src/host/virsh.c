@@ -61,7 +61,9 @@ char *qmp_virsh_run(const char *domain, const char *json, long long deadline, si
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
-	char *argv[] = { "virsh", "qemu-monitor-command", (char *)domain, (char *)json, NULL };
+	/* "--": virsh takes every later word as an argument, so a domain named
+	 * "--help" (or any --option) is a domain name, not an option. */
+	char *argv[] = { "virsh", "qemu-monitor-command", "--", (char *)domain, (char *)json, NULL };
 	pid_t pid;
 	int rc = posix_spawnp(&pid, "virsh", &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);

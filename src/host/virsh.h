@@ -1,4 +1,4 @@
-/* The virsh transport: one `virsh qemu-monitor-command DOMAIN JSON` per
+/* The virsh transport: one `virsh qemu-monitor-command -- DOMAIN JSON` per
  * command, for VMs whose QMP socket libvirt holds. No greeting, no events.
  * (libvirt marks the domain tainted "custom-monitor" when this is used.) */
 #ifndef VBTOOL_QMP_VIRSH_H

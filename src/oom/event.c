@@ -61,12 +61,41 @@ void end_event(struct oom_parser *p)
 	p->task_header = false;
 }
 
+/* What an event without a constraint line was: memcg markers, else global. */
+static void settle_kind(struct oom_event *e)
+{
+	if (e->kind != OOM_KIND_UNKNOWN)
+		return;
+	if (e->memcg_hint)
+		e->kind = OOM_KIND_MEMCG;
+	else if (e->inv.present || e->kill_seen)
+		e->kind = OOM_KIND_GLOBAL;
+}
+
+static void hand_over_overflow(struct oom_parser *p)
+{
+	if (!p->overflow_live)
+		return;
+	settle_kind(&p->overflow);
+	if (p->on_dropped)
+		p->on_dropped(p->dropped_ctx, &p->overflow);
+	p->overflow_live = false;
+}
+
+void oom_parser_on_dropped(struct oom_parser *p, oom_event_fn fn, void *ctx)
+{
+	p->on_dropped = fn;
+	p->dropped_ctx = ctx;
+}
+
 struct oom_event *new_event(struct oom_parser *p, const struct oom_line *meta, bool fragment)
 {
 	end_event(p);
 	struct oom_event *e;
 	if (p->nev >= OOM_MAX_EVENTS) {
+		hand_over_overflow(p);
 		p->dropped++;
+		p->overflow_live = true;
 		e = &p->overflow;
 	} else {
 		p->ev = xgrow(p->ev, &p->cap, p->nev + 1, sizeof(*p->ev));
@@ -333,15 +362,9 @@ void oom_parser_finish(struct oom_parser *p)
 		p->nev--;
 		i--;
 	}
-	for (size_t i = 0; i < p->nev; i++) {
-		struct oom_event *e = &p->ev[i];
-		if (e->kind == OOM_KIND_UNKNOWN) {
-			if (e->memcg_hint)
-				e->kind = OOM_KIND_MEMCG;
-			else if (e->inv.present || e->kill_seen)
-				e->kind = OOM_KIND_GLOBAL;
-		}
-	}
+	for (size_t i = 0; i < p->nev; i++)
+		settle_kind(&p->ev[i]);
+	hand_over_overflow(p);
 }
 
 struct oom_event *oom_parser_events(struct oom_parser *p, size_t *n)

@@ -29,7 +29,7 @@ struct opt_i64 {
 	int64_t v;
 };
 
-enum oom_kind { OOM_KIND_UNKNOWN, OOM_KIND_GLOBAL, OOM_KIND_MEMCG, OOM_KIND_CPUSET, OOM_KIND_MEMPOLICY };
+enum oom_kind { OOM_KIND_UNKNOWN, OOM_KIND_GLOBAL, OOM_KIND_MEMCG, OOM_KIND_CPUSET, OOM_KIND_MEMPOLICY, OOM_KIND_COUNT };
 const char *oom_kind_name(enum oom_kind k);
 
 struct oom_invoker {
@@ -143,6 +143,11 @@ void oom_parser_finish(struct oom_parser *p);
 
 struct oom_event *oom_parser_events(struct oom_parser *p, size_t *n);
 uint64_t oom_parser_dropped(const struct oom_parser *p);
+/* Called with each event past OOM_MAX_EVENTS once it is complete (its kind
+ * settled): the parser keeps no more than that many, so whoever counts all
+ * of them counts here. The event is reused after the call. */
+typedef void (*oom_event_fn)(void *ctx, const struct oom_event *e);
+void oom_parser_on_dropped(struct oom_parser *p, oom_event_fn fn, void *ctx);
 uint64_t oom_parser_truncated(const struct oom_parser *p);
 
 #endif

@@ -9,13 +9,18 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include "base/util.h"
 
 #define IN_BUF (256 * 1024)
+/* zstd's window for the same cap: 2^28 bytes */
+#define ZSTD_WINDOW_LOG_MAX 28
 
 enum fmt { FMT_PLAIN, FMT_GZIP, FMT_XZ, FMT_ZSTD };
 
@@ -60,17 +65,49 @@ static int refill(struct oom_input *in)
 	return r > 0;
 }
 
+/* A named file opens without blocking (a FIFO with no writer, a device)
+ * and must be a regular file or a FIFO: a device such as /dev/zero or
+ * /dev/kmsg never ends, or blocks at its end (/dev/null, empty at once, is
+ * the one device allowed). Regular files keep O_NONBLOCK, so a blocking
+ * pseudo-file (/proc/kmsg) fails with EAGAIN instead of hanging. A FIFO
+ * turns blocking: it is read until its writers close it, and with no
+ * writer at all it reads as empty at once. */
+static int open_named(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	if (S_ISFIFO(st.st_mode)) {
+		int fl = fcntl(fd, F_GETFL);
+		if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+	} else if (!S_ISREG(st.st_mode) && !(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3))) {
+		close(fd);
+		return S_ISDIR(st.st_mode) ? -EISDIR : -OOM_INPUT_ENOTFILE;
+	}
+	return fd;
+}
+
 int oom_input_open(const char *path, struct oom_input **out)
 {
 	struct oom_input *in = xcalloc(1, sizeof(*in));
 	if (strcmp(path, "-") == 0) {
 		in->fd = STDIN_FILENO;
 	} else {
-		in->fd = open(path, O_RDONLY | O_CLOEXEC);
+		in->fd = open_named(path);
 		if (in->fd < 0) {
-			int e = errno;
+			int e = in->fd;
 			free(in);
-			return -e;
+			return e;
 		}
 		in->own_fd = true;
 	}
@@ -95,7 +132,7 @@ int oom_input_open(const char *path, struct oom_input **out)
 		in->fmt = FMT_XZ;
 		lzma_stream init = LZMA_STREAM_INIT;
 		in->x = init;
-		if (lzma_stream_decoder(&in->x, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+		if (lzma_stream_decoder(&in->x, OOM_INPUT_MEM_MAX, LZMA_CONCATENATED) != LZMA_OK)
 			goto nomem;
 	} else if (in->ilen >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd) {
 		in->fmt = FMT_ZSTD;
@@ -103,6 +140,8 @@ int oom_input_open(const char *path, struct oom_input **out)
 		if (!in->zs)
 			goto nomem;
 		ZSTD_initDStream(in->zs);
+		if (ZSTD_isError(ZSTD_DCtx_setParameter(in->zs, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX)))
+			goto nomem;
 	}
 	*out = in;
 	return 0;
@@ -163,6 +202,8 @@ static ssize_t read_xz(struct oom_input *in, char *buf, size_t len)
 		in->ipos = in->ilen - in->x.avail_in;
 		if (lr == LZMA_STREAM_END)
 			in->done = true;
+		else if (lr == LZMA_MEMLIMIT_ERROR)
+			return -OOM_INPUT_EMEMLIMIT;
 		else if (lr != LZMA_OK)
 			return lr == LZMA_MEM_ERROR ? -ENOMEM : -EILSEQ;
 		else if (r == 0 && in->x.avail_out == len)
@@ -188,9 +229,12 @@ static ssize_t read_zstd(struct oom_input *in, char *buf, size_t len)
 		size_t zr = ZSTD_decompressStream(in->zs, &ob, &ib);
 		in->ipos += ib.pos;
 		if (ZSTD_isError(zr))
-			return -EILSEQ;
+			return ZSTD_getErrorCode(zr) == ZSTD_error_frameParameter_windowTooLarge ? -OOM_INPUT_EMEMLIMIT
+												   : -EILSEQ;
 		in->mid = zr != 0;
-		in->flush = ob.pos == ob.size;
+		/* zr == 0: the frame is complete and flushed. Calling again
+		 * with no input would start a next frame and look cut. */
+		in->flush = zr != 0 && ob.pos == ob.size;
 	}
 	return (ssize_t)ob.pos;
 }
@@ -218,6 +262,21 @@ ssize_t oom_input_read(struct oom_input *in, char *buf, size_t len)
 	if (in->in_eof)
 		return 0;
 	return read_fd(in->fd, buf, len);
+}
+
+const char *oom_input_strerror(int err)
+{
+	switch (-err) {
+	case EILSEQ:
+		return "corrupt compressed data";
+	case OOM_INPUT_EMEMLIMIT:
+		return "needs more than " OOM_INPUT_MEM_MAX_TEXT
+		       " to decompress: refused (a crafted header can ask for gigabytes)";
+	case OOM_INPUT_ENOTFILE:
+		return "not a regular file or a pipe: refused (a device can block or never end)";
+	default:
+		return strerror(-err);
+	}
 }
 
 const char *oom_input_format(const struct oom_input *in)

@@ -71,14 +71,14 @@ static enum oom_kind kind_of_constraint(const char *s, size_t n)
 	return OOM_KIND_UNKNOWN;
 }
 
-/* The value of "key=" up to the next ','. */
-static void field_copy(const char *s, size_t n, const char *key, char *dst, size_t cap)
+/* The cgroup path after "key=" up to the next ','. */
+static void path_field(const char *s, size_t n, const char *key, char *dst, size_t cap)
 {
 	const char *v = token_n(s, n, key, strlen(key));
 	if (!v)
 		return;
 	const char *e = memchr(v, ',', (size_t)(s + n - v));
-	copy_text(dst, cap, v, (size_t)((e ? e : s + n) - v));
+	copy_path(dst, cap, v, (size_t)((e ? e : s + n) - v));
 }
 
 void on_constraint(struct oom_parser *p, const char *s, size_t n, const struct oom_line *meta)
@@ -90,8 +90,8 @@ void on_constraint(struct oom_parser *p, const char *s, size_t n, const struct o
 	const char *ve = memchr(v, ',', (size_t)(s + n - v));
 	copy_text(e->constraint, sizeof(e->constraint), v, (size_t)((ve ? ve : s + n) - v));
 	e->kind = kind_of_constraint(v, (size_t)(s + n - v));
-	field_copy(s, n, "oom_memcg=", e->memcg, sizeof(e->memcg));
-	field_copy(s, n, "task_memcg=", e->task_memcg, sizeof(e->task_memcg));
+	path_field(s, n, "oom_memcg=", e->memcg, sizeof(e->memcg));
+	path_field(s, n, "task_memcg=", e->task_memcg, sizeof(e->task_memcg));
 	/* task=COMM,pid=N: the comm may hold commas, so find ",pid=" from the end */
 	const char *t = token(s, n, "task=");
 	if (t && !e->vic.present) {
@@ -112,9 +112,17 @@ void on_killed(struct oom_parser *p, const char *s, size_t n, const char *at, co
 	static const char *const terms[] = { ") total-vm:", ")\xc2", NULL };
 	struct opt_u64 pid;
 	char comm[OOM_COMM_MAX];
-	const char *num = at + strlen("Killed process ");
-	if (!pid_comm(num, s + n, terms, &pid, comm, sizeof(comm)))
+	const char *num = at + strlen("Killed process "), *q;
+	struct opt_u64 uid = OPT_U64_UNKNOWN;
+	pid = num_at(num, s + n, &q);
+	if (pid.known && starts(q, (size_t)(s + n - q), ", UID ")) {
+		/* RHEL 6 (2.6.32-*.el6): "Killed process N, UID U, (comm) total-vm:..." */
+		uid = num_at(q + 6, s + n, &q);
+		if (!uid.known || q == s + n || *q != ',' || !comm_at(q + 1, s + n, terms, comm, sizeof(comm)))
+			return;
+	} else if (!pid_comm(num, s + n, terms, &pid, comm, sizeof(comm))) {
 		return;
+	}
 	struct oom_event *e = p->cur;
 	/* pre-5.0 "Kill process P ... or sacrifice child" may be followed by
 	 * the kill of a child: "Killed process" names the real victim */
@@ -131,7 +139,11 @@ void on_killed(struct oom_parser *p, const char *s, size_t n, const char *at, co
 	v->file_rss_kb = tok_u64(s, n, "file-rss:");
 	v->shmem_rss_kb = tok_u64(s, n, "shmem-rss:");
 	v->pgtables_kb = tok_u64(s, n, "pgtables:");
-	struct opt_u64 uid = tok_u64(s, n, "UID:");
+	/* "UID:U" (4.19+), "UID U," (RHEL 6 and some vendor 3.10 kernels) */
+	if (!uid.known)
+		uid = tok_u64(s, n, "UID:");
+	if (!uid.known)
+		uid = tok_u64(s, n, "UID ");
 	if (uid.known)
 		v->uid = uid;
 	v->oom_score_adj = tok_i64(s, n, "oom_score_adj:");

@@ -8,6 +8,7 @@ libvbtool_a_SOURCES += \
 	src/oom/input.c src/oom/input.h \
 	src/oom/scan.c src/oom/scan.h \
 	src/oom/prefix.c src/oom/prefix.h \
+	src/oom/timeparse.c src/oom/timeparse.h src/oom/timenames.c \
 	src/oom/event.c src/oom/event.h src/oom/parser.h \
 	src/oom/text.c src/oom/kill.c src/oom/meminfo.c src/oom/tasks.c \
 	src/oom/gfp.c src/oom/gfp.h \
@@ -23,7 +24,7 @@ tests_unit_test_oom_prefix_LDADD = $(VBTOOL_LIBS)
 tests_unit_test_oom_events_SOURCES = tests/unit/test_oom_events.c tests/unit/tap.h
 tests_unit_test_oom_events_LDADD = $(VBTOOL_LIBS)
 
-TESTS += tests/explain-oom.bats tests/explain-oom-bad-input.bats
+TESTS += tests/explain-oom.bats tests/explain-oom-bad-input.bats tests/explain-oom-field.bats tests/explain-oom-time.bats
 dist_man_MANS += man/vbtool-explain-oom.8
 BENCHES += bench/explain-oom.sh
 # tests/data (the corpus, synthetic logs and make-logs.py) and bench/ are

@@ -117,9 +117,9 @@ void in_event_line(struct oom_parser *p, struct oom_event *e, const char *s, siz
 	if (starts(s, n, "Task in ")) {
 		const char *k = find(s, n, " killed as a result of limit of ");
 		if (k) {
-			copy_text(e->task_memcg, sizeof(e->task_memcg), s + 8, (size_t)(k - s - 8));
+			copy_path(e->task_memcg, sizeof(e->task_memcg), s + 8, (size_t)(k - s - 8));
 			const char *m = k + strlen(" killed as a result of limit of ");
-			copy_text(e->memcg, sizeof(e->memcg), m, (size_t)(end - m));
+			copy_path(e->memcg, sizeof(e->memcg), m, (size_t)(end - m));
 			e->memcg_hint = true;
 		}
 		return;

@@ -27,6 +27,9 @@ struct oom_parser {
 	size_t nev, cap;
 	uint64_t dropped, truncated;
 	struct oom_event overflow; /* parsed into when the array is full */
+	bool overflow_live;        /* it holds an event not yet handed to on_dropped */
+	oom_event_fn on_dropped;
+	void *dropped_ctx;
 	struct oom_event *cur;
 	enum pstate state;
 	unsigned tail_left;
@@ -114,6 +117,8 @@ const char *token_n(const char *s, size_t n, const char *key, size_t kl);
 struct opt_u64 tok_u64_n(const char *s, size_t n, const char *key, size_t kl);
 struct opt_i64 tok_i64_n(const char *s, size_t n, const char *key, size_t kl);
 void copy_text(char *dst, size_t cap, const char *src, size_t n);
+void copy_path(char *dst, size_t cap, const char *src, size_t n);
+bool comm_at(const char *s, const char *end, const char *const *terms, char *comm, size_t cap);
 bool pid_comm(const char *s, const char *end, const char *const *terms, struct opt_u64 *pid, char *comm, size_t cap);
 
 /* ---- events (event.c) ---- */

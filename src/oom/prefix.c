@@ -2,6 +2,7 @@
  * peeled one at a time, in any order, because tools stack them:
  * "May 12 10:43:01 host kernel: [46106.736962] msg" is syslog then dmesg. */
 #include "oom/prefix.h"
+#include "oom/timeparse.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +48,8 @@ size_t oom_clean_line(const char *src, size_t len, char *dst, size_t cap)
 	return o;
 }
 
+/* Every caller bounds n below OOM_TIME_MAX (a bracket is at most 80 bytes,
+ * the other peels stop sooner); the clamp only guards against a new one. */
 static void set_time(struct oom_line *out, const char *s, size_t n)
 {
 	if (n >= OOM_TIME_MAX)
@@ -228,8 +231,13 @@ static size_t peel_host_ident(const char *s, size_t n, bool *kernel)
 		i++;
 	if (i == 0 || i >= n)
 		return 0;
-	i++;
-	size_t id = i;
+	/* no hostname ("Dec 14 17:13:12 kernel: ..."): journalctl prints this
+	 * when the hostname is empty, and people paste it; hostnames hold no ':' */
+	size_t id = 0;
+	if (s[i - 1] == ':')
+		i--;
+	else
+		id = ++i;
 	while (i < n && s[i] != ':' && s[i] != ' ' && i - id < 128)
 		i++;
 	if (i >= n || s[i] != ':' || i == id)
@@ -242,31 +250,50 @@ static size_t peel_host_ident(const char *s, size_t n, bool *kernel)
 	return i;
 }
 
-/* "Nov 22 10:00:00[.123456] " (short, short-precise, syslog). */
-static size_t peel_month_time(const char *s, size_t n)
+/* The length of the first word of s[0..n) when it is 1..32 bytes and a
+ * digit follows its blanks (a day or a date), else 0. Most messages fail
+ * here, once per round for both peels below, so the month and weekday names
+ * are looked up rarely. */
+static size_t first_word(const char *s, size_t n)
+{
+	size_t w = 0;
+	while (w < n && w <= 32 && s[w] != ' ')
+		w++;
+	if (w == 0 || w > 32)
+		return 0;
+	size_t i = w;
+	while (i < n && s[i] == ' ' && i < w + 4)
+		i++;
+	return i < n && is_digit(s[i]) ? w : 0;
+}
+
+/* "Nov 22 10:00:00[.123456] " (short, short-precise, syslog); journalctl
+ * prints the month in the user's locale: "апр 19", "4月 19", "avr. 19". The
+ * shape is checked first, the name last, so other lines cost little. */
+static size_t peel_month_time(const char *s, size_t n, size_t w)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	if (n < 16 || !is_alpha(s[0]) || s[3] != ' ')
+	if (n < 16 || !w)
 		return 0;
-	bool ok = false;
-	for (int m = 0; m < 12; m++)
-		if (memcmp(s, months + 3 * m, 3) == 0)
-			ok = true;
-	if (!ok)
-		return 0;
-	size_t i = 4;
-	while (i < n && s[i] == ' ')
+	size_t i = w;
+	while (i < n && s[i] == ' ' && i < w + 4)
 		i++;
-	if (i >= n || !is_digit(s[i]))
-		return 0;
-	while (i < n && is_digit(s[i]))
+	size_t day = i;
+	while (i < n && is_digit(s[i]) && i < day + 2)
 		i++;
-	if (i + 9 > n || s[i] != ' ' || !is_digit(s[i + 1]) || s[i + 3] != ':' || s[i + 6] != ':')
+	if (i == day || i + 9 > n || s[i] != ' ' || !is_digit(s[i + 1]) || s[i + 3] != ':' || s[i + 6] != ':')
 		return 0;
 	i += 9;
-	while (i < n && (is_digit(s[i]) || s[i] == '.'))
+	size_t frac = i;
+	while (i < n && (is_digit(s[i]) || s[i] == '.') && i - frac < 16)
 		i++;
 	if (i >= n || s[i] != ' ')
+		return 0;
+	bool ok = false;
+	if (w == 3)
+		for (int m = 0; m < 12 && !ok; m++)
+			ok = memcmp(s, months + 3 * m, 3) == 0;
+	if (!ok && !oom_month_of(s, w))
 		return 0;
 	return i;
 }
@@ -285,17 +312,27 @@ static size_t peel_iso_time(const char *s, size_t n)
 	return i;
 }
 
-/* journalctl -o short-full: "Sun 2026-11-22 10:00:00 UTC ". */
-static size_t peel_full_time(const char *s, size_t n)
+/* journalctl -o short-full: "Sun 2026-11-22 10:00:00 UTC ", the weekday
+ * in the user's locale ("So", "Вс", "dim."). */
+static size_t peel_full_time(const char *s, size_t n, size_t w)
 {
-	if (n < 25 || !is_alpha(s[0]) || !is_alpha(s[1]) || !is_alpha(s[2]) || s[3] != ' ' ||
-	    !is_digit(s[4]) || s[8] != '-' || s[11] != '-' || s[14] != ' ' || s[17] != ':')
+	if (!w || w > 24 || n < w + 22)
 		return 0;
-	size_t i = 15;
-	while (i < n && s[i] != ' ')
+	const char *d = s + w + 1;
+	if (!is_digit(d[0]) || !is_digit(d[3]) || d[4] != '-' || d[7] != '-' || d[10] != ' ' || d[13] != ':')
+		return 0;
+	static const char days[] = "SunMonTueWedThuFriSat";
+	bool ok = false;
+	if (w == 3)
+		for (int k = 0; k < 7 && !ok; k++)
+			ok = memcmp(s, days + 3 * k, 3) == 0;
+	if (!ok && !oom_is_weekday(s, w))
+		return 0;
+	size_t i = w + 12;
+	while (i < n && s[i] != ' ' && i < w + 32)
 		i++;
 	i++; /* the time zone */
-	while (i < n && s[i] != ' ' && i < 48)
+	while (i < n && s[i] != ' ' && i < w + 48)
 		i++;
 	if (i >= n || s[i] != ' ')
 		return 0;
@@ -369,7 +406,8 @@ void oom_normalise(const char *line, size_t len, struct oom_line *out)
 				s += h, n -= h;
 			continue;
 		}
-		if ((k = peel_month_time(s, n)) || (k = peel_iso_time(s, n)) || (k = peel_full_time(s, n))) {
+		size_t w = first_word(s, n);
+		if ((k = peel_month_time(s, n, w)) || (k = peel_iso_time(s, n)) || (k = peel_full_time(s, n, w))) {
 			set_time(out, s, k);
 			s += k + 1, n -= k + 1;
 			out->prefixed = true;
@@ -380,6 +418,12 @@ void oom_normalise(const char *line, size_t len, struct oom_line *out)
 				if (!kernel)
 					out->foreign = true;
 			}
+			continue;
+		}
+		/* a mail quote ("> ", ">> ", "> > ") before anything else */
+		if (!out->prefixed && n && s[0] == '>') {
+			while (n && (*s == '>' || *s == ' '))
+				s++, n--;
 			continue;
 		}
 		if (n >= 7 && memcmp(s, "kernel:", 7) == 0) {

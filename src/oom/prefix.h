@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define OOM_TIME_MAX 48
+/* room for any time the peels accept: a dmesg -T bracket is at most 80
+ * bytes, a localised one in UTF-8 is longer than the English one */
+#define OOM_TIME_MAX 80
 
 struct oom_line {
 	const char *msg; /* points into the cleaned line */

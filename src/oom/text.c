@@ -1,5 +1,6 @@
 /* The event parser's text helpers: tokens, numbers, display copies. */
 #include "oom/parser.h"
+#include "base/term.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -41,38 +42,28 @@ struct opt_i64 tok_i64_n(const char *s, size_t n, const char *key, size_t kl)
 /* Copies text for display: control bytes and invalid UTF-8 become '?'. */
 void copy_text(char *dst, size_t cap, const char *src, size_t n)
 {
+	term_clean_buf(dst, cap, src, n, TERM_VALUE);
+}
+
+/* A cgroup path for display: as copy_text, without blanks. A path holds
+ * none (systemd escapes them as \x20), so any blank is a paste's wrap. */
+void copy_path(char *dst, size_t cap, const char *src, size_t n)
+{
+	copy_text(dst, cap, src, n);
 	size_t o = 0;
-	for (size_t i = 0; i < n && o + 1 < cap;) {
-		unsigned char c = (unsigned char)src[i];
-		size_t seq = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-		bool valid = seq > 0 && i + seq <= n && !(seq == 2 && c < 0xc2);
-		for (size_t k = 1; valid && k < seq; k++)
-			if (((unsigned char)src[i + k] & 0xc0) != 0x80)
-				valid = false;
-		if (!valid || c < 0x20 || c == 0x7f) {
-			dst[o++] = '?';
-			i++;
-			continue;
-		}
-		if (o + seq >= cap)
-			break;
-		memcpy(dst + o, src + i, seq);
-		o += seq;
-		i += seq;
-	}
+	for (size_t i = 0; dst[i]; i++)
+		if (dst[i] != ' ')
+			dst[o++] = dst[i];
 	dst[o] = '\0';
 }
 
-/* "PID (comm)" at s; the comm ends at the first terminator found after the
+/* " (comm)" at s; the comm ends at the first terminator found after the
  * '(' (comms may hold spaces and parentheses), else at the last ')'. */
-bool pid_comm(const char *s, const char *end, const char *const *terms, struct opt_u64 *pid, char *comm,
-		     size_t cap)
+bool comm_at(const char *s, const char *end, const char *const *terms, char *comm, size_t cap)
 {
-	const char *p;
-	*pid = num_at(s, end, &p);
-	if (!pid->known || end - p < 2 || p[0] != ' ' || p[1] != '(')
+	if (end - s < 2 || s[0] != ' ' || s[1] != '(')
 		return false;
-	const char *c = p + 2, *ce = NULL;
+	const char *c = s + 2, *ce = NULL;
 	for (size_t i = 0; terms && terms[i] && !ce; i++)
 		ce = memmem(c, (size_t)(end - c), terms[i], strlen(terms[i]));
 	if (!ce) {
@@ -85,4 +76,13 @@ bool pid_comm(const char *s, const char *end, const char *const *terms, struct o
 	}
 	copy_text(comm, cap, c, (size_t)(ce - c));
 	return true;
+}
+
+/* "PID (comm)" at s, the comm as comm_at() finds it. */
+bool pid_comm(const char *s, const char *end, const char *const *terms, struct opt_u64 *pid, char *comm,
+	      size_t cap)
+{
+	const char *p;
+	*pid = num_at(s, end, &p);
+	return pid->known && comm_at(p, end, terms, comm, cap);
 }

@@ -212,6 +212,10 @@ static void say_deflated(const struct oom_event *e, const struct oom_facts *f, c
 			 "DEFLATE_ON_OOM was on: the balloon's notifier gives back 1 MiB per OOM invocation, and it "
 			 "still held %s when a process was killed.",
 			 fmt_kb(s, sizeof(s), f->balloon.size_kb.v));
+	else if (e->balloon.oom_notify_frame && !e->kill_seen)
+		snprintf(buf, len,
+			 "virtballoon_oom_notify is in the trace: the balloon driver's OOM notifier was called. The log "
+			 "shows no kill for this event, so it does not say whether the notifier freed enough.");
 	else if (e->balloon.oom_notify_frame)
 		snprintf(buf, len,
 			 "The balloon's deflate-on-OOM notifier was registered (virtballoon_oom_notify in the trace) and a process "
@@ -343,6 +347,14 @@ static const struct rule rules[] = {
 const char *const oom_verdict_codes[] = { "memcg-limit",   "constrained", "balloon-held-memory", "balloon-deflated",
 					  "fragmentation", "single-task", "balloon-estimated",   "insufficient-evidence",
 					  NULL };
+
+size_t oom_verdict_index(const char *code)
+{
+	size_t i = 0;
+	while (oom_verdict_codes[i] && strcmp(oom_verdict_codes[i], code) != 0)
+		i++;
+	return i;
+}
 
 void oom_verdict(const struct oom_event *e, const struct oom_facts *f, struct oom_verdict *v)
 {

@@ -32,5 +32,8 @@ void oom_verdict(const struct oom_event *e, const struct oom_facts *f, struct oo
 
 /* The documented codes, for --help and the man page tests. */
 extern const char *const oom_verdict_codes[];
+#define OOM_VERDICT_MAX 16 /* more than oom_verdict_codes holds */
+/* The index of a code in oom_verdict_codes. */
+size_t oom_verdict_index(const char *code);
 
 #endif

@@ -15,7 +15,21 @@ struct oom_input_info {
 	const char *error;  /* strerror, or NULL */
 };
 
+/* Counts over every event in the input, kept or not. */
+struct oom_totals {
+	uint64_t events;
+	uint64_t by_kind[OOM_KIND_COUNT];    /* indexed by enum oom_kind */
+	uint64_t by_verdict[OOM_VERDICT_MAX]; /* indexed like oom_verdict_codes */
+	uint64_t victims, victims_not_kept;  /* events that name a victim */
+	char first_time[OOM_TIME_MAX], last_time[OOM_TIME_MAX]; /* as printed; "" when none */
+};
+/* Adds one event (its facts and verdict computed here). */
+void oom_totals_add(struct oom_totals *t, const struct oom_event *e);
+/* An oom_event_fn for oom_parser_on_dropped: ctx is a struct oom_totals. */
+void oom_totals_add_dropped(void *ctx, const struct oom_event *e);
+
 struct oom_report {
+	struct oom_totals totals; /* every event, including those not kept */
 	const struct oom_event *ev;
 	const struct oom_facts *facts;
 	const struct oom_verdict *verdicts;
@@ -26,10 +40,11 @@ struct oom_report {
 };
 
 /* Computes the facts and verdict of every event the parser holds (after
- * oom_parser_finish); the report points into the parser, which must outlive
- * it. oom_report_free frees what the builder allocated. */
-void oom_report_build(struct oom_report *r, struct oom_parser *p, const struct oom_input_info *inputs,
-		      size_t ninputs);
+ * oom_parser_finish) and adds them to dropped, the totals of the events it
+ * did not keep (NULL: none were counted); the report points into the parser,
+ * which must outlive it. oom_report_free frees what the builder allocated. */
+void oom_report_build(struct oom_report *r, struct oom_parser *p, const struct oom_totals *dropped,
+		      const struct oom_input_info *inputs, size_t ninputs);
 void oom_report_free(struct oom_report *r);
 
 void oom_view_text(FILE *out, const struct oom_report *r);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "oom/gfp.h"
+#include "oom/timeparse.h"
 #include "base/format.h"
 
 #define ADD(o, k, v) json_object_object_add((o), (k), (v))
@@ -17,6 +18,17 @@ static struct json_object *opt_i64_json(struct opt_i64 v)
 static struct json_object *str_or_null(const char *s)
 {
 	return s && s[0] ? json_object_new_string(s) : NULL;
+}
+
+/* The time as ISO 8601 beside the text as printed (issue #19), parsed here:
+ * once per event shown, never per log line. */
+static void add_time_iso(struct json_object *o, const char *iso_key, const char *note_key, const char *text)
+{
+	struct oom_time t;
+	oom_time_parse(text, &t);
+	ADD(o, iso_key, str_or_null(t.iso));
+	if (note_key)
+		ADD(o, note_key, str_or_null(t.note));
 }
 
 static struct json_object *kb_of_pages(struct opt_u64 pages)
@@ -194,6 +206,7 @@ static struct json_object *balloon_json(const struct oom_event *e, const struct 
 	for (unsigned i = 0; i < e->balloon.nevidence; i++) {
 		struct json_object *m = json_object_new_object();
 		ADD(m, "time", str_or_null(e->balloon.evidence[i].time_text));
+		add_time_iso(m, "time_iso", NULL, e->balloon.evidence[i].time_text);
 		ADD(m, "message", json_object_new_string(e->balloon.evidence[i].text));
 		json_object_array_add(ev, m);
 	}
@@ -219,6 +232,7 @@ static struct json_object *event_json(const struct oom_report *r, size_t i)
 	struct json_object *o = json_object_new_object();
 	ADD(o, "file", e->file_index < r->ninputs ? json_object_new_string(r->inputs[e->file_index].name) : NULL);
 	ADD(o, "time", str_or_null(e->time_text));
+	add_time_iso(o, "time_iso", "time_note", e->time_text);
 	ADD(o, "uptime_s", e->has_uptime ? uptime_json(e->uptime_s) : NULL);
 	ADD(o, "kind", json_object_new_string(oom_kind_name(e->kind)));
 	ADD(o, "constraint", str_or_null(e->constraint));
@@ -241,13 +255,6 @@ static struct json_object *event_json(const struct oom_report *r, size_t i)
 	return o;
 }
 
-static void bump(struct json_object *counts, const char *key)
-{
-	struct json_object *c;
-	int64_t n = json_object_object_get_ex(counts, key, &c) ? json_object_get_int64(c) : 0;
-	ADD(counts, key, json_object_new_int64(n + 1));
-}
-
 static struct json_object *summary_json(const struct oom_report *r)
 {
 	struct json_object *o = json_object_new_object();
@@ -256,30 +263,31 @@ static struct json_object *summary_json(const struct oom_report *r)
 	static const char *const kind_keys[] = { "global", "memcg", "cpuset", "mempolicy", "unknown" };
 	for (size_t k = 0; k < sizeof(kind_keys) / sizeof(kind_keys[0]); k++)
 		ADD(kinds, kind_keys[k], json_object_new_int(0));
-	const char *first = NULL, *last = NULL;
+	for (size_t k = 0; k < OOM_KIND_COUNT; k++)
+		if (r->totals.by_kind[k])
+			ADD(kinds, oom_kind_name((enum oom_kind)k), json_object_new_uint64(r->totals.by_kind[k]));
+	for (size_t k = 0; k < OOM_VERDICT_MAX && oom_verdict_codes[k]; k++)
+		if (r->totals.by_verdict[k])
+			ADD(codes, oom_verdict_codes[k], json_object_new_uint64(r->totals.by_verdict[k]));
 	for (size_t i = 0; i < r->nev; i++) {
 		const struct oom_event *e = &r->ev[i];
-		bump(kinds, oom_kind_name(e->kind));
-		bump(codes, r->verdicts[i].code);
 		if (e->vic.present) {
 			struct json_object *v = json_object_new_object();
 			ADD(v, "comm", json_object_new_string(e->vic.comm));
 			ADD(v, "pid", json_opt_u64(e->vic.pid));
 			json_object_array_add(victims, v);
 		}
-		if (e->time_text[0]) {
-			if (!first)
-				first = e->time_text;
-			last = e->time_text;
-		}
 	}
-	ADD(o, "events", json_object_new_uint64(r->nev));
+	ADD(o, "events", json_object_new_uint64(r->totals.events));
 	ADD(o, "by_kind", kinds);
 	ADD(o, "by_verdict", codes);
 	ADD(o, "victims", victims);
-	ADD(o, "first_time", str_or_null(first));
-	ADD(o, "last_time", str_or_null(last));
+	ADD(o, "first_time", str_or_null(r->totals.first_time[0] ? r->totals.first_time : NULL));
+	ADD(o, "last_time", str_or_null(r->totals.last_time[0] ? r->totals.last_time : NULL));
+	add_time_iso(o, "first_time_iso", NULL, r->totals.first_time);
+	add_time_iso(o, "last_time_iso", NULL, r->totals.last_time);
 	ADD(o, "events_not_kept", json_object_new_uint64(r->dropped));
+	ADD(o, "victims_not_kept", json_object_new_uint64(r->totals.victims_not_kept));
 	ADD(o, "lines_truncated", json_object_new_uint64(r->truncated));
 	for (size_t i = 0; i < r->ninputs; i++) {
 		struct json_object *in = json_object_new_object();
@@ -295,7 +303,7 @@ static struct json_object *summary_json(const struct oom_report *r)
 static bool put(FILE *out, struct json_object *o)
 {
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-	bool ok = fputs(s, out) >= 0;
+	bool ok = json_fputs(out, s);
 	json_object_put(o);
 	return ok;
 }

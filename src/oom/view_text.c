@@ -2,10 +2,12 @@
  * after the headline, then a summary over all events. */
 #include "oom/view.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "oom/gfp.h"
 #include "base/format.h"
+#include "base/term.h"
 
 static const char *kbs(char *buf, size_t len, struct opt_u64 v)
 {
@@ -40,8 +42,11 @@ static void event_text(FILE *out, const struct oom_report *r, size_t i)
 		fprintf(out, " at %s", e->time_text);
 	if (e->has_uptime)
 		fprintf(out, " (uptime %.6f s)", e->uptime_s);
-	if (r->ninputs > 1 && e->file_index < r->ninputs)
-		fprintf(out, " in %s", r->inputs[e->file_index].name);
+	if (r->ninputs > 1 && e->file_index < r->ninputs) {
+		char *name = term_dup(r->inputs[e->file_index].name); /* a file name may hold a newline */
+		fprintf(out, " in %s", name);
+		free(name);
+	}
 	fprintf(out, "\n  verdict:  %s: %s\n", r->verdicts[i].code, r->verdicts[i].summary);
 
 	if (e->inv.present) {
@@ -114,52 +119,54 @@ static void event_text(FILE *out, const struct oom_report *r, size_t i)
 	fputc('\n', out);
 }
 
-void oom_view_text(FILE *out, const struct oom_report *r)
+static void report_text(FILE *out, const struct oom_report *r)
 {
 	for (size_t i = 0; i < r->nev; i++)
 		event_text(out, r, i);
 	static const enum oom_kind kinds[] = { OOM_KIND_GLOBAL, OOM_KIND_MEMCG, OOM_KIND_CPUSET, OOM_KIND_MEMPOLICY,
 					       OOM_KIND_UNKNOWN };
-	fprintf(out, "Summary: %zu OOM event%s", r->nev, r->nev == 1 ? "" : "s");
+	const struct oom_totals *t = &r->totals;
+	fprintf(out, "Summary: %llu OOM event%s", (unsigned long long)t->events, t->events == 1 ? "" : "s");
 	const char *sep = " (";
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		size_t n = 0;
-		for (size_t i = 0; i < r->nev; i++)
-			n += r->ev[i].kind == kinds[k];
+		uint64_t n = t->by_kind[kinds[k]];
 		if (n) {
-			fprintf(out, "%s%s %zu", sep, oom_kind_name(kinds[k]), n);
+			fprintf(out, "%s%s %llu", sep, oom_kind_name(kinds[k]), (unsigned long long)n);
 			sep = ", ";
 		}
 	}
-	fprintf(out, "%s\n", r->nev ? ")" : ": no OOM kill report in the input");
-	if (r->nev) {
+	fprintf(out, "%s\n", t->events ? ")" : ": no OOM kill report in the input");
+	if (t->events) {
 		fprintf(out, "  victims:  ");
 		size_t shown = 0;
 		for (size_t i = 0; i < r->nev; i++) {
 			if (!r->ev[i].vic.present)
 				continue;
-			if (shown == 20) {
-				fprintf(out, ", ...");
+			if (shown == 20)
 				break;
-			}
 			char a[32];
 			fprintf(out, "%s%s (%s)", shown ? ", " : "", r->ev[i].vic.comm,
 				u64s(a, sizeof(a), r->ev[i].vic.pid));
 			shown++;
 		}
-		fprintf(out, "%s\n", shown ? "" : "none named");
-		const char *first = NULL, *last = NULL;
-		for (size_t i = 0; i < r->nev; i++)
-			if (r->ev[i].time_text[0]) {
-				if (!first)
-					first = r->ev[i].time_text;
-				last = r->ev[i].time_text;
-			}
-		if (first)
-			fprintf(out, "  first:    %s\n  last:     %s\n", first, last);
+		if (t->victims > shown)
+			fprintf(out, "%sand %llu more", shown ? ", " : "", (unsigned long long)(t->victims - shown));
+		fprintf(out, "%s\n", t->victims ? "" : "none named");
+		if (t->first_time[0])
+			fprintf(out, "  first:    %s\n  last:     %s\n", t->first_time, t->last_time);
 	}
 	if (r->dropped)
-		fprintf(out, "  note:     %llu more events were counted but not kept\n", (unsigned long long)r->dropped);
+		fprintf(out, "  note:     the %llu events after the first %zu are counted above but not shown\n",
+			(unsigned long long)r->dropped, r->nev);
 	if (r->truncated)
 		fprintf(out, "  note:     %llu over-long lines were cut for parsing\n", (unsigned long long)r->truncated);
+}
+
+/* Printed through the terminal sanitizer: comm names, memcgs and file
+ * names come from the customer's log. */
+void oom_view_text(FILE *out, const struct oom_report *r)
+{
+	struct term_view tv;
+	report_text(term_view_begin(&tv, out), r);
+	term_view_end(&tv);
 }

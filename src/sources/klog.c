@@ -90,12 +90,18 @@ static int read_capture(klog_record_fn fn, void *ctx)
 	char *buf = xmalloc(cap);
 	bool skipping = false; /* inside a line longer than any record */
 	int ret = 0;
+	uint64_t total = 0; /* st_size is 0 for procfs files: count what is read */
 	for (;;) {
 		ssize_t n = read(fd, buf + len, cap - len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			ret = -errno;
+			break;
+		}
+		total += (uint64_t)n;
+		if (total > KLOG_CAPTURE_MAX) {
+			ret = -EFBIG;
 			break;
 		}
 		size_t avail = len + (size_t)n;

@@ -4,7 +4,13 @@
  *
  * Every file vbtool reads goes through here. With --sysroot DIR, an absolute
  * path such as /proc/meminfo is read from DIR/proc/meminfo, so a captured
- * tree and a live system take the same code paths (as lscpu --sysroot). */
+ * tree and a live system take the same code paths (as lscpu --sysroot).
+ *
+ * Under a sysroot every path resolves beneath it (beneath.h): a link that
+ * leaves the tree fails with -EXDEV and is never followed, and nothing but
+ * regular files, directories and links is opened (a device, FIFO or socket
+ * fails with -ENODEV without being opened). sysroot_strerror(-EXDEV) names
+ * the link most recently refused. */
 #ifndef VBTOOL_SYSROOT_H
 #define VBTOOL_SYSROOT_H
 
@@ -19,9 +25,6 @@
 void sysroot_set(const char *dir); /* NULL or "" or "/" means the live system */
 const char *sysroot_get(void);     /* NULL when live */
 bool sysroot_is_live(void);
-
-/* The path to open for an absolute path; the caller frees it. */
-char *sysroot_path(const char *abs);
 
 struct file_data {
 	char *data; /* NUL-terminated; may contain further NUL bytes */
@@ -40,6 +43,8 @@ int sysroot_readlink(const char *abs, char **target);
 int sysroot_link_basename(const char *abs, char **name);
 bool sysroot_exists(const char *abs);
 DIR *sysroot_opendir(const char *abs);
+/* Live: open(2) with flags. Under a sysroot: a regular file only, opened
+ * O_RDONLY|O_NONBLOCK whatever flags says. */
 int sysroot_open(const char *abs, int flags);
 
 /* A short human phrase for a negative errno from the functions above. */

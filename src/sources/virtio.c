@@ -170,7 +170,7 @@ static enum src_status scan_sysroot(struct balloon_report *r, struct found_list 
 	if (!dir) {
 		if (errno == ENOENT)
 			return SRC_ABSENT;
-		report_add_problem(r, VIRTIO_BUS_DIR, NULL, "%s", strerror(errno));
+		report_add_problem(r, VIRTIO_BUS_DIR, NULL, "%s", sysroot_strerror(-errno));
 		return SRC_ERROR;
 	}
 	struct dirent *de;

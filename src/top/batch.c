@@ -7,6 +7,8 @@
 #include "top/model.h"
 #include "top/watch.h"
 #include "base/exit_codes.h"
+#include "base/format.h"
+#include "base/parse.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -14,9 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
-#define BATCH_COLS 80
+#define BATCH_GRAPH_COLS 80 /* bars and graphs when no width is known */
+#define BATCH_MAX_COLS 512  /* a line is never longer */
 #define BATCH_EVENTS 10 /* event lines per batch frame */
 
 double top_interval_step(double cur, int dir)
@@ -45,6 +50,25 @@ static void sleep_until(double when)
 		;
 }
 
+/* COLUMNS when set, else the terminal's width; written to a file or a pipe,
+ * lines are as long as their text and only the graphs keep 80 columns. */
+static void batch_width(int *cols, int *graph_cols)
+{
+	const char *env = getenv("COLUMNS");
+	uint64_t v;
+	if (env && parse_u64(env, strlen(env), 10, &v) && v >= 20 && v <= BATCH_MAX_COLS) {
+		*cols = *graph_cols = (int)v;
+		return;
+	}
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) {
+		*cols = *graph_cols = ws.ws_col < BATCH_MAX_COLS ? ws.ws_col : BATCH_MAX_COLS;
+		return;
+	}
+	*cols = BATCH_MAX_COLS;
+	*graph_cols = BATCH_GRAPH_COLS;
+}
+
 static int batch_rows(const struct top_model *m)
 {
 	/* header, 2 per device, vmw/hv, findings, RAM bar and legends, graphs, events */
@@ -59,6 +83,8 @@ int top_run_batch(const struct top_options *o)
 	top_watch_open(&w, m);
 	struct top_canvas canvas = { 0 };
 	struct top_frame_opts fo = { .interval_s = o->interval_s, .unicode = false };
+	int cols;
+	batch_width(&cols, &fo.graph_cols);
 	uint64_t reported = 0;
 	double next = top_now();
 	bool ok = true;
@@ -71,12 +97,12 @@ int top_run_batch(const struct top_options *o)
 			struct json_object *j = top_frame_json(m, o->interval_s, m->events_seen - reported);
 			/* JSON Lines: one object per line */
 			const char *s = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
-			ok = fputs(s, stdout) >= 0 && fputc('\n', stdout) != EOF;
+			ok = json_fputs(stdout, s) && fputc('\n', stdout) != EOF;
 			json_object_put(j);
 		} else {
 			if (i > 0)
 				fputc('\n', stdout);
-			top_canvas_resize(&canvas, BATCH_COLS, batch_rows(m));
+			top_canvas_resize(&canvas, cols, batch_rows(m));
 			top_frame_draw(&canvas, m, &fo);
 			top_canvas_print(&canvas, stdout);
 		}

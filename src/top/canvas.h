@@ -42,7 +42,8 @@ void top_canvas_resize(struct top_canvas *c, int cols, int rows);
 void top_canvas_clear(struct top_canvas *c);
 void top_canvas_free(struct top_canvas *c);
 void top_canvas_put(struct top_canvas *c, int row, int col, enum top_attr a, uint32_t ch);
-/* Writes bytes as cells (anything outside printable ASCII becomes '?');
+/* Writes bytes as cells (anything outside printable ASCII becomes '?':
+ * stricter than base/term.h, as a cell is one column and one byte here);
  * returns the column after the text, clipped or not. */
 int top_canvas_text(struct top_canvas *c, int row, int col, enum top_attr a, const char *s);
 int top_canvas_printf(struct top_canvas *c, int row, int col, enum top_attr a, const char *fmt, ...)

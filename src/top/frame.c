@@ -211,7 +211,13 @@ static uint64_t sub_floor(uint64_t a, uint64_t b)
 	return a > b ? a - b : 0;
 }
 
-static int draw_ram(struct top_canvas *c, int row, int max_row, const struct top_model *m)
+static int graph_cols(const struct top_canvas *c, const struct top_frame_opts *o)
+{
+	return o->graph_cols > 0 && o->graph_cols < c->cols ? o->graph_cols : c->cols;
+}
+
+static int draw_ram(struct top_canvas *c, int row, int max_row, const struct top_model *m,
+		    const struct top_frame_opts *o)
 {
 	const struct top_ram *ram = &m->ram;
 	if (!ram->known) {
@@ -220,7 +226,7 @@ static int draw_ram(struct top_canvas *c, int row, int max_row, const struct top
 	}
 	char total[32], a[32];
 	fmt_kb(total, sizeof(total), ram->total);
-	int width = c->cols - 7 - (int)strlen(total);
+	int width = graph_cols(c, o) - 7 - (int)strlen(total);
 	int x = top_canvas_text(c, row, 0, TA_LABEL, "RAM [");
 	if (width > 0) {
 		static const enum top_attr attrs[] = { TA_USED, TA_CACHE, TA_FREE, TA_BALLOON };
@@ -279,8 +285,10 @@ static bool series_shown(const struct top_model *m, enum top_series s)
 	return true;
 }
 
-static int draw_graphs(struct top_canvas *c, int row, int max_row, const struct top_model *m, bool unicode)
+static int draw_graphs(struct top_canvas *c, int row, int max_row, const struct top_model *m,
+		       const struct top_frame_opts *o)
 {
+	bool unicode = o->unicode;
 	for (int s = 0; s < TS_COUNT && row < max_row; s++) {
 		if (!series_shown(m, (enum top_series)s))
 			continue;
@@ -288,7 +296,7 @@ static int draw_graphs(struct top_canvas *c, int row, int max_row, const struct 
 		fmt_value(v, sizeof(v), (enum top_series)s, m->rate[s]);
 		top_canvas_text(c, row, 0, TA_LABEL, top_series_info[s].label);
 		top_canvas_printf(c, row, LABEL_W, TA_NORMAL, "%*s", VALUE_W, v);
-		int spark = c->cols - LABEL_W - VALUE_W - 1;
+		int spark = graph_cols(c, o) - LABEL_W - VALUE_W - 1;
 		if (spark >= MIN_SPARK)
 			top_frame_sparkline(c, row, LABEL_W + VALUE_W + 1, spark, m, (enum top_series)s, unicode);
 		row++;
@@ -352,9 +360,9 @@ void top_frame_draw(struct top_canvas *c, const struct top_model *m, const struc
 	row = draw_panels(c, row, max_row, &m->r);
 	row = draw_findings(c, row, max_row, &m->r);
 	if (row < max_row)
-		row = draw_ram(c, row, max_row, m);
+		row = draw_ram(c, row, max_row, m, o);
 	if (row < max_row)
-		row = draw_graphs(c, row, max_row, m, o->unicode);
+		row = draw_graphs(c, row, max_row, m, o);
 	draw_events(c, row, max_row, m);
 	if (o->key_line && c->rows > 1) {
 		top_canvas_fill(c, c->rows - 1, TA_BAR);

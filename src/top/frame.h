@@ -12,6 +12,7 @@ struct top_frame_opts {
 	double interval_s;
 	bool paused;
 	bool unicode;   /* block characters for the graphs; ASCII otherwise */
+	int graph_cols; /* bars and graphs span this many columns; 0: the canvas's width */
 	bool key_line;  /* the TUI's bottom line of keys */
 	bool help;      /* the help box over the frame */
 	const char *message; /* a transient note in the key line, or NULL */

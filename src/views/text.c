@@ -1,7 +1,9 @@
 /* status: the human view, one screen. Unknown is printed as "unknown". */
 #include "views/views.h"
+#include "base/term.h"
 #include "base/util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *kb_or_unknown(char *buf, size_t len, struct opt_u64 v)
@@ -24,14 +26,28 @@ static const char *u64_or_unknown(char *buf, size_t len, struct opt_u64 v)
 	return buf;
 }
 
-static void print_device(FILE *out, const struct virtio_device *d)
+/* The names from the tree as values: the view keeps '\n' for its own lines,
+ * a directory name must not add one. */
+static void print_names(FILE *out, const struct virtio_device *d)
 {
 	char b[64];
-	fprintf(out, "Balloon device %s\n", d->name);
-	fprintf(out, "  sysfs       %s\n", d->syspath ? d->syspath : "unknown");
-	fprintf(out, "  transport   %s%s%s\n", d->transport, d->address ? " " : "", d->address ? d->address : "");
+	char *name = term_dup(d->name), *sys = term_dup(d->syspath), *tr = term_dup(d->transport),
+	     *addr = term_dup(d->address), *drv = term_dup(d->driver);
+	fprintf(out, "Balloon device %s\n", name);
+	fprintf(out, "  sysfs       %s\n", sys ? sys : "unknown");
+	fprintf(out, "  transport   %s%s%s\n", tr, addr ? " " : "", addr ? addr : "");
 	fprintf(out, "  vendor      %s\n", d->vendor_id.known ? (snprintf(b, sizeof(b), "0x%04llx", (unsigned long long)d->vendor_id.v), b) : "unknown");
-	fprintf(out, "  driver      %s\n", d->driver ? d->driver : "none bound");
+	fprintf(out, "  driver      %s\n", drv ? drv : "none bound");
+	free(name);
+	free(sys);
+	free(tr);
+	free(addr);
+	free(drv);
+}
+
+static void print_device(FILE *out, const struct virtio_device *d)
+{
+	print_names(out, d);
 	fprintf(out, "  status      ");
 	if (d->status.known) {
 		fprintf(out, "0x%08llx", (unsigned long long)d->status.v);
@@ -154,10 +170,11 @@ static void print_answer(FILE *out, const struct balloon_report *r)
 		bs->accounting_basis);
 }
 
-void view_status_text(FILE *out, const struct balloon_report *r)
+static void status_text(FILE *out, const struct balloon_report *r)
 {
-	fprintf(out, "vbtool status: %s%s\n", r->sysroot ? "captured tree " : "this machine",
-		r->sysroot ? r->sysroot : "");
+	char *sysroot = term_dup(r->sysroot); /* the user's path, often named after the customer's host */
+	fprintf(out, "vbtool status: %s%s\n", r->sysroot ? "captured tree " : "this machine", sysroot ? sysroot : "");
+	free(sysroot);
 	fprintf(out, "kernel %s, host %s\n\n", r->sys.kernel ? r->sys.kernel : "unknown",
 		r->sys.hostname ? r->sys.hostname : "unknown");
 	if (!r->ndevices)
@@ -189,8 +206,23 @@ void view_status_text(FILE *out, const struct balloon_report *r)
 	}
 	if (r->nproblems) {
 		fprintf(out, "\nNot read (this report is incomplete)\n");
-		for (size_t i = 0; i < r->nproblems; i++)
-			fprintf(out, "  %s: %s%s%s\n", r->problems[i].what, r->problems[i].why,
-				r->problems[i].hint ? "; hint: " : "", r->problems[i].hint ? r->problems[i].hint : "");
+		for (size_t i = 0; i < r->nproblems; i++) {
+			/* paths and link targets from the tree, one line each */
+			char *what = term_dup(r->problems[i].what), *why = term_dup(r->problems[i].why),
+			     *hint = term_dup(r->problems[i].hint);
+			fprintf(out, "  %s: %s%s%s\n", what, why, hint ? "; hint: " : "", hint ? hint : "");
+			free(what);
+			free(why);
+			free(hint);
+		}
 	}
+}
+
+/* Printed through the terminal sanitizer: names and values come from the
+ * customer's tree. */
+void view_status_text(FILE *out, const struct balloon_report *r)
+{
+	struct term_view tv;
+	status_text(term_view_begin(&tv, out), r);
+	term_view_end(&tv);
 }

@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	oom_parser_finish(p);
 
 	struct oom_report rep;
-	oom_report_build(&rep, p, info, ninputs);
+	oom_report_build(&rep, p, NULL, info, ninputs);
 	if (rep.nev > OOM_MAX_EVENTS || (rep.nev && !rep.ev))
 		abort();
 	for (size_t i = 0; i < rep.nev; i++) {

@@ -2,6 +2,7 @@
  * cleaned line, then (time, message) with the message inside the line. */
 #include "oom/gfp.h"
 #include "oom/prefix.h"
+#include "oom/timeparse.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -36,6 +37,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (l.has_uptime && (!isfinite(l.uptime_s) || l.uptime_s < 0))
 		abort();
+
+	/* the time as ISO 8601: from the kept time text, and from any text */
+	const char *texts[] = { l.time_text, clean };
+	for (size_t k = 0; k < 2; k++) {
+		struct oom_time t;
+		oom_time_parse(texts[k], &t);
+		size_t il = strnlen(t.iso, OOM_ISO_MAX);
+		if (il >= OOM_ISO_MAX || strnlen(t.note, OOM_TIME_NOTE_MAX) >= OOM_TIME_NOTE_MAX)
+			abort();
+		if (il && (il < 19 || t.iso[4] != '-' || t.iso[10] != 'T' || t.iso[13] != ':'))
+			abort();
+		if (!il && !t.note[0])
+			abort(); /* no ISO time always says why */
+	}
 
 	/* gfp decoding of a mask taken from the input */
 	if (len >= 8) {

@@ -4,7 +4,12 @@ running guest with a balloon) or misbehaving in one chosen way.
 
 Usage: fake_qmp.py MODE SOCKET [key=value...]
 Modes: silent garbage not-qmp garbage-reply greet-and-close hangup huge flood errors
-       slow-reply guest
+       slow-reply guest bloat balloon-flood
+bloat: a guest that sends count= events (named event=, default NOISE) of
+  kib= KiB before each reply, each a long array of small numbers: cheap to
+  send, costly to parse and to keep.
+balloon-flood: a guest that, once asked for a size, sends BALLOON_CHANGE
+  as fast as it can, alternating between two sizes, never reaching it.
 """
 import json
 import os
@@ -73,6 +78,10 @@ class Guest:
         self.unset = int(opts.get("unset", 18446744073709551615))
         # hidden=1: the device is in no qom-list vbtool reads, only x-query-virtio names it.
         self.hidden = opts.get("hidden") == "1"
+        # A hostile guest's strings: state= and name= take Python escapes (\x1b, \x9b).
+        self.state = opts.get("state", "running").encode("latin-1", "backslashreplace").decode("unicode_escape")
+        self.name = self.name.encode("latin-1", "backslashreplace").decode("unicode_escape")
+        self.running = opts.get("running", "1") == "1"
         self.target = self.actual
         self.lock = threading.Lock()
 
@@ -113,7 +122,7 @@ class Guest:
         elif name == "query-name":
             reply(conn, cmd, {"name": self.name})
         elif name == "query-status":
-            reply(conn, cmd, {"status": "running", "singlestep": False, "running": True})
+            reply(conn, cmd, {"status": self.state, "singlestep": False, "running": self.running})
         elif name == "query-memory-size-summary":
             reply(conn, cmd, {"base-memory": self.ram, "plugged-memory": 0})
         elif name == "query-balloon":
@@ -150,6 +159,25 @@ class Guest:
                               "started": True, "device-id": 5})
         else:
             error(conn, cmd, "CommandNotFound", "The command %s has not been found" % name)
+
+
+def bloat_event(name, kib, actual):
+    pad = ",".join(["0"] * (kib * 512))  # "0," is 2 bytes
+    return ('{"event": "%s", "data": {"actual": %d, "pad": [%s]}, '
+            '"timestamp": {"seconds": 1, "microseconds": 0}}\r\n' % (name, actual, pad)).encode()
+
+
+def balloon_flood(conn, guest, lock, stop):
+    # each event differs from the one before: every one is a change
+    evs = b"".join(("%s\r\n" % json.dumps({"event": "BALLOON_CHANGE", "data": {"actual": a},
+                                             "timestamp": {"seconds": 1, "microseconds": 0}})).encode()
+                   for a in (guest.actual - 3 * MiB * 64, guest.actual - 5 * MiB * 64)) * 512
+    while not stop.is_set():
+        try:
+            with lock:
+                conn.sendall(evs)
+        except OSError:
+            return
 
 
 def serve(mode, conn, opts, guest):
@@ -212,6 +240,25 @@ def serve(mode, conn, opts, guest):
             time.sleep(float(opts.get("delay", 10)))
             reply(conn, cmd, {})
         return
+    if mode == "bloat":
+        ev = bloat_event(opts.get("event", "NOISE"), int(opts.get("kib", 1000)), guest.actual)
+        for cmd in cmds:
+            for _ in range(int(opts.get("count", 8))):
+                conn.sendall(ev)
+            guest.handle(conn, cmd)
+        return
+    if mode == "balloon-flood":
+        stop, lock, flooding = threading.Event(), threading.Lock(), False
+        try:
+            for cmd in cmds:
+                with lock:  # whole messages only: replies and events share the socket
+                    guest.handle(conn, cmd)
+                if cmd.get("execute") == "balloon" and not flooding:
+                    flooding = True
+                    threading.Thread(target=balloon_flood, args=(conn, guest, lock, stop), daemon=True).start()
+        finally:
+            stop.set()
+        return
     if mode == "guest":
         stop = threading.Event()
         t = threading.Thread(target=guest.follow, args=(conn, stop), daemon=True)
@@ -228,7 +275,7 @@ def serve(mode, conn, opts, guest):
 def main():
     mode, path = sys.argv[1], sys.argv[2]
     opts = dict(a.split("=", 1) for a in sys.argv[3:])
-    guest = Guest(opts) if mode == "guest" else None
+    guest = Guest(opts) if mode in ("guest", "bloat", "balloon-flood") else None
     if os.path.exists(path):
         os.unlink(path)
     srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
