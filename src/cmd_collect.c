@@ -63,6 +63,9 @@ int cmd_collect(int argc, char **argv)
 		return usage_error("collect", "unexpected argument '%s'", argv[optind]);
 	if (json && out && strcmp(out, "-") == 0)
 		return usage_error("collect", "--json and -o - both want stdout");
+	int bad = sysroot_unusable("collect");
+	if (bad)
+		return bad;
 
 	char host[64] = "unknown", stamp[32];
 	gethostname(host, sizeof(host) - 1);

@@ -20,7 +20,7 @@
 
 static void help(void)
 {
-	printf("Usage: vbtool explain-oom [--json] [FILE...]\n\n"
+	printf("Usage: vbtool explain-oom [--brief] [--json] [FILE...]\n\n"
 	       "Explain every OOM kill in kernel logs, and whether a memory balloon took\n"
 	       "the memory the guest needed. FILE may be plain, .gz, .xz or .zst; '-' is\n"
 	       "stdin. Without FILE, the live kernel log (/dev/kmsg) is read.\n"
@@ -29,6 +29,8 @@ static void help(void)
 	       "Any prefix is understood: dmesg, dmesg -T/-x, journalctl, syslog,\n"
 	       "/dev/kmsg records, serial consoles, mail-wrapped pastes.\n\n"
 	       "Options:\n"
+	       "  --brief     one line per event, printed as it ends: time, kind, victim,\n"
+	       "              verdict, the number that matters (with --json: JSON Lines)\n"
 	       "  --json      machine-readable output (see vbtool-explain-oom(8))\n"
 	       "  -h, --help  this help\n\n"
 	       "Verdicts: memcg-limit, constrained, balloon-held-memory, balloon-deflated,\n"
@@ -99,15 +101,19 @@ int cmd_explain_oom(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "brief", no_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool json = false;
+	bool json = false, brief = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case 'b':
+			brief = true;
 			break;
 		case 'h':
 			help();
@@ -122,6 +128,10 @@ int cmd_explain_oom(int argc, char **argv)
 	struct oom_parser *p = oom_parser_new();
 	struct oom_totals dropped = { 0 };
 	oom_parser_on_dropped(p, oom_totals_add_dropped, &dropped);
+	/* --brief keeps no event: each is printed as the parser ends it */
+	struct oom_brief br = { .out = stdout, .json = json, .inputs = inputs, .ninputs = ninputs };
+	if (brief)
+		oom_parser_stream(p, oom_brief_event, &br);
 	bool failed = false;
 	if (nfiles == 0) {
 		failed = read_live(p, 0, &inputs[0]) < 0;
@@ -136,6 +146,15 @@ int cmd_explain_oom(int argc, char **argv)
 		}
 	}
 	oom_parser_finish(p);
+	if (brief) {
+		if (br.write_failed)
+			vb_err("explain-oom: writing the report: %s", strerror(errno));
+		free(inputs);
+		oom_parser_free(p);
+		if (failed || br.write_failed)
+			return VB_EXIT_FAILURE;
+		return br.events ? VB_EXIT_OK : VB_EXIT_NO_BALLOON;
+	}
 
 	struct oom_report rep;
 	oom_report_build(&rep, p, &dropped, inputs, ninputs);

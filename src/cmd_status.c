@@ -104,6 +104,8 @@ int cmd_status(int argc, char **argv)
 		ret = usage_error("status", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
+	if ((ret = sysroot_unusable("status")))
+		goto out;
 	if (host.nsockets || host.nvirsh) {
 		if (!sysroot_is_live()) {
 			ret = usage_error("status", "--sysroot and --qmp/--virsh do not go together");

@@ -16,16 +16,22 @@ static void usage(FILE *out)
 	fputs("Usage: vbtool target (--qmp SOCKET | --virsh DOMAIN) SIZE [options]\n\n"
 	      "Ask a VM's balloon for a new logical size: the memory the guest may use\n"
 	      "(RAM - balloon), as QMP's `balloon` command takes it.\n\n"
-	      "SIZE: bytes, or with K, M, G, T (powers of 1024; KiB, MiB, GiB also work).\n\n"
+	      "SIZE: a number and a unit: 512M, 2G, 1048576K, 536870912B (K, M, G, T are\n"
+	      "powers of 1024; KiB, MiB, GiB also work). A bare number is refused: QEMU's\n"
+	      "HMP `balloon 512` means MiB, `virsh setmem 512` KiB.\n\n"
+	      "A shrink below the safe floor (what the guest uses now, from its statistics,\n"
+	      "plus max(256 MiB, 10% of RAM); without statistics 50% of RAM) is refused.\n\n"
 	      "Options:\n"
 	      "  --qmp SOCKET       the VM's QMP socket (a path, or host:port)\n"
 	      "  --virsh DOMAIN     use `virsh qemu-monitor-command` (taints the domain)\n"
 	      "  --wait SECONDS     follow the guest until it reaches SIZE (within 1 MiB)\n"
 	      "  --timeout SECONDS  per QMP call (default 3)\n"
+	      "  --force            set SIZE even below the safe floor\n"
 	      "  --json             one JSON object at the end instead of text\n"
 	      "  -h, --help         this help\n\n"
 	      "Exit status: 0 requested (or reached, with --wait), 1 failure, 2 usage,\n"
-	      "3 no balloon device, 4 not reached before --wait ran out. See vbtool-host(8).\n",
+	      "3 no balloon device, 4 not reached before --wait ran out, 5 refused: below\n"
+	      "the safe floor. See vbtool-host(8).\n",
 	      out);
 }
 
@@ -35,11 +41,12 @@ int cmd_target(int argc, char **argv)
 		{ "qmp", required_argument, NULL, 'q' },     { "virsh", required_argument, NULL, 'v' },
 		{ "wait", required_argument, NULL, 'w' },    { "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },	     { "help", no_argument, NULL, 'h' },
+		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *qmp = NULL, *domain = NULL;
 	double wait_s = -1, timeout_s = 0;
-	bool json = false;
+	bool json = false, force = false;
 	int c;
 	/* 0, not 1: main() parsed with "+"; this resets getopt's ordering too. */
 	optind = 0;
@@ -64,6 +71,9 @@ int cmd_target(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'f':
+			force = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return VB_EXIT_OK;
@@ -77,8 +87,13 @@ int cmd_target(int argc, char **argv)
 	if (optind + 1 != argc)
 		return usage_error("target", optind == argc ? "missing SIZE" : "one SIZE only");
 	struct target_request req = { .qmp = qmp, .domain = domain, .wait_s = wait_s, .timeout_s = timeout_s,
-				      .json = json, .size_text = argv[optind] };
+				      .json = json, .force = force, .size_text = argv[optind] };
 	const char *why;
+	size_t len = strlen(argv[optind]);
+	/* 512 alone means bytes to QMP, MiB to HMP, KiB to virsh: make the user say which. */
+	if (len > 0 && argv[optind][len - 1] >= '0' && argv[optind][len - 1] <= '9')
+		return usage_error("target", "SIZE '%s': give a unit: %sM (MiB), %sG (GiB), %sK (KiB) or %sB (bytes)",
+				   argv[optind], argv[optind], argv[optind], argv[optind], argv[optind]);
 	if (!parse_size_bytes(argv[optind], &req.target, &why))
 		return usage_error("target", "SIZE '%s': %s", argv[optind], why);
 	if (req.target == 0 || req.target > INT64_MAX)

@@ -89,5 +89,8 @@ int cmd_top(int argc, char **argv)
 		return usage_error("top", "unexpected argument '%s'", argv[optind]);
 	if (o.json && !o.batch)
 		return usage_error("top", "--json goes with -b (batch mode)");
+	int bad = sysroot_unusable("top");
+	if (bad)
+		return bad;
 	return o.batch ? top_run_batch(&o) : top_run_tui(&o);
 }

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 struct command {
@@ -63,6 +64,16 @@ int option_error(const char *cmd, int c, char **argv)
 	if (c == ':')
 		return usage_error(cmd, "option '%s' needs an argument", word);
 	return usage_error(cmd, "unrecognized option '%s'", word);
+}
+
+int sysroot_unusable(const char *cmd)
+{
+	int e = sysroot_error();
+	if (!e)
+		return 0;
+	vb_err_hint("give the folder a collect tarball unpacks to (tar xzf FILE), or / for this machine",
+		    "%s: --sysroot %s: %s", cmd, sysroot_get(), e == ENOTDIR ? "not a directory" : strerror(e));
+	return VB_EXIT_FAILURE;
 }
 
 static const struct command *find_command(const char *name)

@@ -266,7 +266,9 @@ field() {
 @test "device id garbage" {
 	status_case device-garbage
 	problem $DEVATTR/device hexadecimal
-	[ "$status" -eq 3 ] # not taken for a balloon
+	# not taken for a balloon device (the tree's counters still show what
+	# the kernel holds, so the exit status is 0 since issue #19)
+	field '.devices | length' 0
 }
 
 @test "device id past 2^64" {

@@ -102,6 +102,18 @@ static void collect_proc(struct balloon_report *r)
 			report_add_problem(r, "/proc/meminfo", NULL, "no MemTotal line");
 		file_data_free(&fd);
 	}
+	/* the RAM the VM was given; trees captured before collect kept it lack it */
+	r->zones.status = read_source(r, "/proc/zoneinfo", PROC_FILE_MAX, &fd, false, NULL);
+	if (r->zones.status == SRC_OK) {
+		int bad = zoneinfo_parse(fd.data, fd.len, &r->zones);
+		if (bad)
+			report_add_problem(r, "/proc/zoneinfo", NULL, "%d line(s) not understood", bad);
+		if (!r->zones.present_pages.known) {
+			report_add_problem(r, "/proc/zoneinfo", NULL, "not every zone has a present count");
+			r->zones.status = SRC_ERROR;
+		}
+		file_data_free(&fd);
+	}
 	r->vm.status = read_source(r, "/proc/vmstat", PROC_FILE_MAX, &fd, true, NULL);
 	if (r->vm.status == SRC_OK) {
 		int bad = vmstat_parse(fd.data, fd.len, &r->vm);

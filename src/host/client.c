@@ -34,6 +34,8 @@ struct qmp_client {
 
 static const char *HINT_BUSY =
 	"QMP serves one client at a time: is another client (libvirt, a script) connected?";
+static const char *HINT_SILENT = "a serial console or another service stays silent too; QMP serves one client "
+				 "at a time: is another client (libvirt, a script) connected?";
 
 void qmp_error_clear(struct qmp_error *e)
 {
@@ -452,7 +454,17 @@ struct qmp_client *qmp_connect(const char *addr, const struct qmp_options *opt, 
 		return NULL;
 	}
 	struct json_object *greet, *q, *v;
-	if (read_message(c, deadline, "the QMP greeting", &greet, e) < 0) {
+	/* A socket that accepts and stays silent (a serial console before the
+	 * guest writes) must not cost the whole timeout. */
+	double greet_s = c->timeout_s < QMP_GREETING_WAIT_S ? c->timeout_s : QMP_GREETING_WAIT_S;
+	long long greet_deadline = qmp_deadline_after(greet_s);
+	if (read_message(c, greet_deadline < deadline ? greet_deadline : deadline, "the QMP greeting", &greet, e) <
+	    0) {
+		if (c->timed_out)
+			set_error(e, HINT_SILENT,
+				  "no answer within %g s (waiting for the QMP greeting): not a QMP socket, or a QMP "
+				  "monitor busy with another client",
+				  greet_s);
 		qmp_close(c);
 		return NULL;
 	}

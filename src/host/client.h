@@ -11,6 +11,9 @@
 #include <json-c/json.h>
 
 #define QMP_DEFAULT_TIMEOUT_S 3.0
+/* QEMU greets at once on a free monitor: a socket silent for this long (or
+ * the per-call timeout, when shorter) is not taken for QMP. */
+#define QMP_GREETING_WAIT_S 1.0
 #define QMP_MAX_QUEUED_EVENTS 1024
 /* Bytes of queued events, as sent: json-c needs up to ~35 times that
  * (a hostile QEMU's 1 MiB events filled gigabytes). A larger event is

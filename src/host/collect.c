@@ -1,5 +1,6 @@
 /* One VM: the QMP queries behind `status --qmp`, into a struct host_vm. */
 #include "host/client.h"
+#include "host/features.h"
 #include "host/host.h"
 #include "host/values.h"
 #include "base/util.h"
@@ -109,38 +110,18 @@ static bool find_by_virtio_list(struct json_object *list, struct host_vm *vm)
 	return found;
 }
 
-/* "VIRTIO_BALLOON_F_STATS_VQ: Guest memory stats VQ available" -> the name. */
-static void add_feature_names(struct json_object *set, char ***names, size_t *n)
-{
-	static const char *const lists[] = { "dev-features", "transports" };
-	size_t cap = *n;
-	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
-		struct json_object *arr;
-		if (!json_object_object_get_ex(set, lists[l], &arr) || !json_object_is_type(arr, json_type_array))
-			continue;
-		for (size_t i = 0; i < json_object_array_length(arr); i++) {
-			struct json_object *s = json_object_array_get_idx(arr, i);
-			if (!json_object_is_type(s, json_type_string))
-				continue;
-			const char *str = json_object_get_string(s);
-			*names = xgrow(*names, &cap, *n + 1, sizeof(**names));
-			(*names)[(*n)++] = xstrndup_printable(str, strcspn(str, ":"));
-		}
-	}
-}
-
 static void read_features(struct json_object *st, struct host_vm *vm)
 {
 	struct json_object *v;
 	if (!st)
 		return;
 	vm->features_known = true;
-	if (json_object_object_get_ex(st, "host-features", &v)) {
-		add_feature_names(v, &vm->host_features, &vm->nhost_features);
-		vm->host_unknown_features = qmp_member_u64(v, "unknown-dev-features");
-	}
+	if (json_object_object_get_ex(st, "host-features", &v))
+		host_features_decode(v, &vm->host_features, &vm->nhost_features, &vm->host_unknown_bits,
+				     &vm->nhost_unknown_bits);
 	if (json_object_object_get_ex(st, "guest-features", &v))
-		add_feature_names(v, &vm->guest_features, &vm->nguest_features);
+		host_features_decode(v, &vm->guest_features, &vm->nguest_features, &vm->guest_unknown_bits,
+				     &vm->nguest_unknown_bits);
 	if (json_object_object_get_ex(st, "started", &v) && json_object_is_type(v, json_type_boolean))
 		vm->driver_started = json_object_get_boolean(v);
 }
@@ -211,14 +192,42 @@ static void read_memory(struct json_object *r, struct host_vm *vm)
 	}
 }
 
+/* query-memory-devices: balloon_ram = base + every pc-dimm ("dimm"), as
+ * QEMU's balloon counts; virtio-mem's plugged "size" apart. Without the list,
+ * only a VM with nothing plugged has a known balloon_ram. */
+static void read_memory_devices(struct json_object *list, struct host_vm *vm)
+{
+	if (!vm->base_memory.known)
+		return;
+	if (!list || !json_object_is_type(list, json_type_array)) {
+		if (vm->plugged_memory.known && vm->plugged_memory.v == 0)
+			vm->balloon_ram = vm->base_memory;
+		return;
+	}
+	uint64_t ram = vm->base_memory.v, vmem = 0;
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *d = json_object_array_get_idx(list, i), *data;
+		const char *type = qmp_member_str(d, "type");
+		bool dimm = type && strcmp(type, "dimm") == 0, virtio_mem = type && strcmp(type, "virtio-mem") == 0;
+		if (!dimm && !virtio_mem)
+			continue; /* nvdimm, virtio-pmem, sgx-epc: not RAM the balloon counts */
+		struct opt_u64 size = json_object_object_get_ex(d, "data", &data) ? qmp_member_u64(data, "size")
+										  : OPT_U64_UNKNOWN;
+		if (!size.known || !add_u64(dimm ? ram : vmem, size.v, dimm ? &ram : &vmem))
+			return; /* a size we cannot read: both stay unknown */
+	}
+	vm->balloon_ram = opt_u64(ram);
+	vm->virtio_mem = opt_u64(vmem);
+}
+
 static void read_balloon(struct json_object *r, struct host_vm *vm)
 {
 	if (!r)
 		return;
 	vm->has_balloon = true;
 	vm->actual = qmp_member_u64(r, "actual");
-	if (vm->actual.known && vm->ram.known && vm->ram.v >= vm->actual.v)
-		vm->balloon = opt_u64(vm->ram.v - vm->actual.v);
+	if (vm->actual.known && vm->balloon_ram.known && vm->balloon_ram.v >= vm->actual.v)
+		vm->balloon = opt_u64(vm->balloon_ram.v - vm->actual.v);
 }
 
 static void read_name_status(struct json_object *name, struct json_object *status, struct host_vm *vm)
@@ -235,7 +244,7 @@ static void read_name_status(struct json_object *name, struct json_object *statu
 }
 
 /* Each step is one round trip: QEMU's answers are pipelined. */
-enum { Q_NAME, Q_STATUS, Q_MEMORY, Q_BALLOON, Q_PERIPHERAL, Q_FIRST_STEP };
+enum { Q_NAME, Q_STATUS, Q_MEMORY, Q_MEMDEV, Q_BALLOON, Q_PERIPHERAL, Q_FIRST_STEP };
 enum { D_POLL, D_STATS, D_FEATURES, D_SET_POLL, D_STEP };
 
 static void ask_basics(struct qmp_client *c, struct host_vm *vm)
@@ -244,12 +253,15 @@ static void ask_basics(struct qmp_client *c, struct host_vm *vm)
 		[Q_NAME] = { .command = "query-name" },
 		[Q_STATUS] = { .command = "query-status" },
 		[Q_MEMORY] = { .command = "query-memory-size-summary" },
+		[Q_MEMDEV] = { .command = "query-memory-devices" },
 		[Q_BALLOON] = { .command = "query-balloon" },
 		[Q_PERIPHERAL] = { .command = "qom-list", .args = path_args("/machine/peripheral", NULL) },
 	};
 	qmp_execute_many(c, q, ARRAY_SIZE(q));
 	read_name_status(result(c, vm, &q[Q_NAME], NULL), result(c, vm, &q[Q_STATUS], NULL), vm);
 	read_memory(result(c, vm, &q[Q_MEMORY], NULL), vm);
+	read_memory_devices(result(c, vm, &q[Q_MEMDEV], "CommandNotFound"), vm);
+	vm->no_balloon_device = error_is(&q[Q_BALLOON], "DeviceNotActive");
 	read_balloon(result(c, vm, &q[Q_BALLOON], "DeviceNotActive"), vm);
 	struct json_object *per = result(c, vm, &q[Q_PERIPHERAL], "DeviceNotFound");
 	if (vm->has_balloon)
@@ -345,6 +357,18 @@ bool host_vm_has_feature(const struct host_vm *vm, bool guest, const char *name)
 	return false;
 }
 
+bool host_vm_stats_present(const struct host_vm *vm)
+{
+	if (!vm->stats_read)
+		return false;
+	if (vm->last_update.known && vm->last_update.v > 0)
+		return true;
+	for (size_t i = 0; i < vm->nstats; i++)
+		if (vm->stats[i].value.known)
+			return true;
+	return false;
+}
+
 static void free_strv(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -363,6 +387,8 @@ void host_vm_free(struct host_vm *vm)
 	free(vm->backend_path);
 	free_strv(vm->host_features, vm->nhost_features);
 	free_strv(vm->guest_features, vm->nguest_features);
+	free(vm->host_unknown_bits);
+	free(vm->guest_unknown_bits);
 	for (size_t i = 0; i < vm->nstats; i++)
 		free(vm->stats[i].name);
 	free(vm->stats);

@@ -6,8 +6,9 @@
 
 #include <string.h>
 
-#define STATS_VQ "VIRTIO_BALLOON_F_STATS_VQ"
-#define DEFLATE_ON_OOM "VIRTIO_BALLOON_F_DEFLATE_ON_OOM"
+/* vbtool's names (model/feature_bits), as host/features.c decodes them. */
+#define STATS_VQ "STATS_VQ"
+#define DEFLATE_ON_OOM "DEFLATE_ON_OOM"
 
 struct host_rule {
 	const char *code;
@@ -22,15 +23,48 @@ static bool polling_on(const struct host_vm *vm)
 	return vm->polling_interval_s.known && vm->polling_interval_s.v > 0;
 }
 
+/* Any bit, named or not: a guest that accepted only unknown bits did negotiate. */
 static bool guest_negotiated(const struct host_vm *vm)
 {
-	return vm->features_known && vm->nguest_features > 0;
+	return vm->features_known && (vm->nguest_features > 0 || vm->nguest_unknown_bits > 0);
+}
+
+static struct opt_u64 stat_value(const struct host_vm *vm, const char *name)
+{
+	for (size_t i = 0; i < vm->nstats; i++)
+		if (strcmp(vm->stats[i].name, name) == 0)
+			return vm->stats[i].value;
+	return OPT_U64_UNKNOWN;
+}
+
+/* Statistics recent enough to judge the balloon by: reported, and not older
+ * than the stats-stale rule allows. */
+static bool stats_fresh(const struct host_vm *vm)
+{
+	if (!host_vm_stats_present(vm) || !vm->stats_age_s.known)
+		return false;
+	uint64_t interval = vm->polling_interval_s.known ? vm->polling_interval_s.v : 0;
+	return interval > 0 && vm->stats_age_s.v <= 2 * interval + 5;
+}
+
+/* The balloon leaves the guest at most RAM - balloon: available memory above
+ * that means the balloon does not hold what QEMU says. After system_reset
+ * QEMU keeps the old size while the rebooted guest holds nothing. The same
+ * bound holds with DEFLATE_ON_OOM (balloon pages are counted as used) and
+ * without it (they leave MemTotal). */
+static bool balloon_contradicted(const struct host_vm *vm)
+{
+	struct opt_u64 avail = stat_value(vm, "available_memory");
+	uint64_t sum;
+	if (!vm->balloon.known || vm->balloon.v == 0 || !vm->ram.known || !avail.known || !stats_fresh(vm))
+		return false;
+	return !add_u64(avail.v, vm->balloon.v, &sum) || sum > vm->ram.v;
 }
 
 static char *no_balloon(const struct host_vm *vm)
 {
-	return vm->has_balloon ? NULL
-			       : xstrdup("no balloon device: QEMU answers query-balloon with DeviceNotActive");
+	return vm->no_balloon_device ? xstrdup("no balloon device: QEMU answers query-balloon with DeviceNotActive")
+				     : NULL;
 }
 
 static char *device_not_found(const struct host_vm *vm)
@@ -53,6 +87,14 @@ static char *polling_off(const struct host_vm *vm)
 {
 	if (!vm->device_path || !vm->polling_interval_s.known || vm->polling_interval_s.v != 0)
 		return NULL;
+	/* Turned off after a poll: QEMU keeps the last answer, shown above. */
+	if (host_vm_stats_present(vm))
+		return vm->stats_age_s.known
+			       ? xasprintf("guest statistics polling is off: the statistics shown are from the last "
+					   "poll, %llu s ago, and will not change",
+					   (unsigned long long)vm->stats_age_s.v)
+			       : xstrdup("guest statistics polling is off: the statistics shown are from an earlier "
+					 "poll and will not change");
 	return xstrdup("guest statistics polling is off: QEMU never asks the guest, so every statistic is unset");
 }
 
@@ -61,18 +103,28 @@ static char *stats_vq_missing(const struct host_vm *vm)
 	if (!guest_negotiated(vm) || !host_vm_has_feature(vm, false, STATS_VQ) ||
 	    host_vm_has_feature(vm, true, STATS_VQ))
 		return NULL;
-	return xstrdup("the guest driver did not negotiate " STATS_VQ ": it will never report statistics");
+	if (host_vm_stats_present(vm))
+		return xstrdup("the guest driver did not negotiate VIRTIO_BALLOON_F_" STATS_VQ
+			       ": the statistics shown are left from an earlier driver or boot, and will not change");
+	return xstrdup("the guest driver did not negotiate VIRTIO_BALLOON_F_" STATS_VQ
+		       ": it will never report statistics");
 }
 
 static char *never_reported(const struct host_vm *vm)
 {
-	if (!polling_on(vm) || !vm->stats_read || !vm->last_update.known || vm->last_update.v != 0)
+	if (!polling_on(vm) || !vm->stats_read || host_vm_stats_present(vm))
 		return NULL;
 	const char *why;
 	if (vm->running == 0)
 		why = "the VM is not running";
 	else if (vm->features_known && !guest_negotiated(vm))
 		why = "the guest's balloon driver has not started (not booted yet, or no driver)";
+	else if (vm->features_known && host_vm_has_feature(vm, true, STATS_VQ))
+		/* Said by the features above: the driver has the queue but is silent. */
+		why = "the driver negotiated STATS_VQ but has not answered a poll (polling just turned on, or a "
+		      "Windows guest without the balloon service)";
+	else if (vm->features_known)
+		why = "the guest's driver did not negotiate STATS_VQ";
 	else
 		why = "a driver without STATS_VQ, or a Windows guest without the balloon service";
 	return xasprintf("polling every %llu s, but the guest has never reported statistics: %s",
@@ -91,10 +143,23 @@ static char *stale(const struct host_vm *vm)
 			 vm->running == 0 ? "the VM is not running" : "the guest stopped answering");
 }
 
+static char *stale_balloon(const struct host_vm *vm)
+{
+	char b[32], a[32], r[32];
+	if (!vm->balloon_stale)
+		return NULL;
+	return xasprintf("QEMU reports a balloon of %s, but the guest's statistics (%llu s old) show %s available "
+			 "of %s RAM, more than the balloon would leave it: QEMU's value is stale, as after a "
+			 "system_reset (the rebooted guest holds nothing until the balloon is set again)",
+			 fmt_bytes(b, sizeof(b), vm->balloon.v), (unsigned long long)vm->stats_age_s.v,
+			 fmt_bytes(a, sizeof(a), stat_value(vm, "available_memory").v),
+			 fmt_bytes(r, sizeof(r), vm->ram.v));
+}
+
 static char *inflated(const struct host_vm *vm)
 {
 	char b[32];
-	if (!vm->balloon.known || vm->balloon.v == 0 || !vm->ram.known || vm->ram.v == 0)
+	if (!vm->balloon.known || vm->balloon.v == 0 || !vm->ram.known || vm->ram.v == 0 || vm->balloon_stale)
 		return NULL;
 	return xasprintf("the balloon holds %s, %.1f%% of the VM's RAM", fmt_bytes(b, sizeof(b), vm->balloon.v),
 			 100.0 * (double)vm->balloon.v / (double)vm->ram.v);
@@ -103,7 +168,7 @@ static char *inflated(const struct host_vm *vm)
 static char *no_deflate(const struct host_vm *vm)
 {
 	char b[32];
-	if (!vm->balloon.known || vm->balloon.v == 0 || !vm->features_known ||
+	if (!vm->balloon.known || vm->balloon.v == 0 || !vm->features_known || vm->balloon_stale ||
 	    host_vm_has_feature(vm, false, DEFLATE_ON_OOM))
 		return NULL;
 	return xasprintf("the balloon holds %s and deflate-on-oom is off: the guest can run out of memory while "
@@ -113,7 +178,8 @@ static char *no_deflate(const struct host_vm *vm)
 
 static char *not_started(const struct host_vm *vm)
 {
-	if (!vm->features_known || guest_negotiated(vm))
+	/* QEMU's "started" true with nothing negotiated: do not say "not running". */
+	if (!vm->features_known || guest_negotiated(vm) || vm->driver_started == 1)
 		return NULL;
 	return xstrdup("the guest has not negotiated any balloon feature: its driver is not running (yet)");
 }
@@ -130,6 +196,8 @@ static const struct host_rule rules[] = {
 	{ "stats-never-reported", "warning", never_reported,
 	  "check the guest: virtio_balloon loaded (Linux), the Balloon service running (Windows)" },
 	{ "stats-stale", "warning", stale, NULL },
+	{ "balloon-stale", "warning", stale_balloon,
+	  "set the size again (vbtool target --qmp SOCKET SIZE) so that QEMU and the guest agree" },
 	{ "balloon-inflated", "info", inflated, NULL },
 	{ "no-deflate-on-oom", "warning", no_deflate,
 	  "-device virtio-balloon-pci,deflate-on-oom=on (libvirt: <memballoon autodeflate='on'>)" },
@@ -138,6 +206,7 @@ static const struct host_rule rules[] = {
 void host_findings_evaluate(struct host_vm *vm)
 {
 	size_t cap = 0;
+	vm->balloon_stale = balloon_contradicted(vm);
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
 		char *msg = rules[i].check(vm);
 		if (!msg)

@@ -58,8 +58,17 @@ struct host_vm {
 	char *name;       /* -name, NULL when none */
 	char *run_state;  /* query-status: "running", "paused", "prelaunch", ... */
 	int running;      /* -1 unknown */
-	struct opt_u64 base_memory, plugged_memory, ram; /* bytes */
+	struct opt_u64 base_memory, plugged_memory, ram; /* bytes; ram = base + plugged */
+	/* What QEMU's balloon counts from (its get_current_ram_size()): base
+	 * memory and pc-dimms, not virtio-mem, whose plugged memory is in
+	 * plugged_memory but never in query-balloon's actual. */
+	struct opt_u64 balloon_ram, virtio_mem; /* bytes */
 	bool has_balloon; /* query-balloon answered */
+	bool no_balloon_device; /* query-balloon said DeviceNotActive (not any other error) */
+	/* QEMU's balloon size contradicts the guest's statistics (the guest has
+	 * more available than the balloon would leave it): as after system_reset.
+	 * Set by host_findings_evaluate. */
+	bool balloon_stale;
 	struct opt_u64 actual;  /* bytes: the guest's logical size */
 	struct opt_u64 balloon; /* ram - actual */
 	char *device_path;        /* QOM path of the balloon device (proxy) */
@@ -67,9 +76,10 @@ struct host_vm {
 	char *device_type;        /* "virtio-balloon-pci", ... */
 	char *backend_path;       /* .../virtio-backend for x-query-virtio-status */
 	bool features_known;      /* x-query-virtio-status answered */
-	char **host_features, **guest_features; /* names, e.g. VIRTIO_BALLOON_F_STATS_VQ */
+	char **host_features, **guest_features; /* vbtool's names, as on the guest side: STATS_VQ */
 	size_t nhost_features, nguest_features;
-	struct opt_u64 host_unknown_features; /* QEMU's "unknown-dev-features" */
+	unsigned *host_unknown_bits, *guest_unknown_bits; /* bits vbtool's table does not name */
+	size_t nhost_unknown_bits, nguest_unknown_bits;
 	int driver_started;                   /* -1 unknown */
 	struct opt_u64 polling_interval_s;
 	bool stats_read; /* qom-get guest-stats answered */
@@ -100,5 +110,8 @@ void host_vm_free(struct host_vm *vm);
 /* Fills vm->findings from the rest of vm (host_findings.c). */
 void host_findings_evaluate(struct host_vm *vm);
 bool host_vm_has_feature(const struct host_vm *vm, bool guest, const char *name);
+/* The guest's statistics as the views show them: read, and reported at least
+ * once (not last-update 0 with every value unset). */
+bool host_vm_stats_present(const struct host_vm *vm);
 
 #endif

@@ -6,6 +6,8 @@
 libvbtool_a_SOURCES += \
 	src/cmd_target.c \
 	src/host/target.c src/host/target.h \
+	src/host/floor.c src/host/floor.h \
+	src/host/features.c src/host/features.h \
 	src/host/host.h \
 	src/host/status.c \
 	src/host/collect.c \
@@ -29,7 +31,8 @@ TESTS += \
 	tests/qmp-misbehave.bats \
 	tests/qmp-guest.bats \
 	tests/qmp-virsh.bats \
-	tests/qmp-vm.bats
+	tests/qmp-vm.bats \
+	tests/host-truth.bats
 EXTRA_DIST += tests/qmp
 
 QMP_UNIT_TESTS = tests/unit/test_qmp_framing tests/unit/test_qmp_values

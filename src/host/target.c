@@ -2,6 +2,7 @@
  * --wait follow BALLOON_CHANGE until the guest gets there or time runs out. */
 #include "host/target.h"
 #include "host/client.h"
+#include "host/floor.h"
 #include "host/host.h"
 #include "host/size.h"
 #include "host/transport.h"
@@ -93,16 +94,6 @@ static void read_context(struct qmp_client *c, struct target_run *r)
 {
 	struct qmp_error e = { 0 };
 	struct json_object *ret;
-	if (qmp_execute(c, "query-memory-size-summary", NULL, &ret, &e) == 0) {
-		struct opt_u64 base = qmp_member_u64(ret, "base-memory");
-		struct opt_u64 plugged = qmp_member_u64(ret, "plugged-memory");
-		if (base.known) {
-			r->ram = base.v + (plugged.known ? plugged.v : 0);
-			r->ram_known = r->ram >= base.v;
-		}
-		json_object_put(ret);
-	}
-	qmp_error_clear(&e);
 	if (qmp_execute(c, "query-status", NULL, &ret, &e) == 0) {
 		const char *st = qmp_member_str(ret, "status");
 		struct json_object *run;
@@ -158,6 +149,39 @@ static int follow(struct qmp_client *c, struct target_run *r, long long deadline
 		qmp_error_clear(e);
 	}
 	return 0;
+}
+
+/* Refuses (true, after saying why) a shrink below the safe floor: the
+ * balloon would take memory the guest uses. Growing is always allowed. */
+static bool below_floor(const struct target_request *req, const struct target_run *r, const struct host_vm *vm)
+{
+	char t[32], fl[32], u[32], m[32], ram[32];
+	struct safe_floor f;
+	if (req->force || !vm->has_balloon || r->target >= r->start_actual)
+		return false;
+	if (!host_safe_floor(vm, &f)) {
+		vb_err_hint("give --force to set it anyway",
+			    "target: %s: refusing %s: neither the VM's RAM nor the guest's statistics are known, "
+			    "so no safe floor can be told",
+			    r->who, fmt_bytes(t, sizeof(t), r->target));
+		return true;
+	}
+	if (r->target >= f.floor)
+		return false;
+	fmt_bytes(t, sizeof(t), r->target);
+	fmt_bytes(fl, sizeof(fl), f.floor);
+	if (f.from_stats)
+		vb_err_hint("give --force to set it anyway",
+			    "target: %s: refusing %s: below the safe floor of %s (the guest uses %s: total_memory %llu - "
+			    "available_memory %llu bytes, plus a margin of %s)",
+			    r->who, t, fl, fmt_bytes(u, sizeof(u), f.used), (unsigned long long)f.total,
+			    (unsigned long long)f.available, fmt_bytes(m, sizeof(m), f.margin));
+	else
+		vb_err_hint("give --force to set it anyway",
+			    "target: %s: refusing %s: below the safe floor of %s (%d%% of RAM %s: the guest reports no "
+			    "memory statistics)",
+			    r->who, t, fl, FLOOR_NO_STATS_PCT, fmt_bytes(ram, sizeof(ram), f.ram));
+	return true;
 }
 
 static void print_json(const struct target_run *r, bool waited, double wait_s, int exit_code)
@@ -217,14 +241,37 @@ int host_target(const struct target_request *req)
 	static const char *const events[] = { "BALLOON_CHANGE", NULL }; /* the only one followed */
 	struct qmp_options qo = { .timeout_s = req->timeout_s, .events = events };
 	struct qmp_error e = { 0 };
-	struct qmp_client *cl = req->qmp ? qmp_connect(req->qmp, &qo, &e) : qmp_connect_virsh(req->domain, &qo, &e);
+	/* What status --qmp sees (RAM, the guest's statistics) decides the floor. */
+	struct host_target ht = { .address = (char *)req->qmp, .domain = (char *)req->domain };
+	struct host_collect_options co = { .timeout_s = req->timeout_s, .stats_interval = -1 };
+	struct host_vm vm;
+	struct qmp_client *cl = NULL;
 	int code = VB_EXIT_FAILURE;
+	host_collect_one(&ht, &co, &vm);
+	if (vm.error) {
+		e.message = vm.error;
+		e.hint = vm.error_hint;
+		vm.error = NULL;
+		goto fail;
+	}
+	/* The RAM QEMU's balloon counts from: virtio-mem memory is not in it. */
+	r.ram_known = vm.balloon_ram.known;
+	r.ram = vm.balloon_ram.v;
+	cl = req->qmp ? qmp_connect(req->qmp, &qo, &e) : qmp_connect_virsh(req->domain, &qo, &e);
 	if (!cl)
 		goto fail;
 	read_context(cl, &r);
 	if (query_actual(cl, &r.start_actual, &e) < 0)
 		goto fail;
 	r.actual = r.start_actual;
+	if (below_floor(req, &r, &vm)) {
+		code = VB_EXIT_REFUSED;
+		goto out;
+	}
+	/* Said with or without --wait: the request stays pending until it runs. */
+	if (r.running == 0 && !req->json)
+		term_printf(stdout, "%s: the VM is not running (%s): the guest cannot move the balloon until it runs\n",
+			    r.who, r.run_state ? r.run_state : "state unknown");
 	if (r.ram_known && r.target > r.ram) {
 		char b[32];
 		vb_err("target: %s is more than the VM's RAM (%s): QEMU deflates the balloon fully instead",
@@ -237,9 +284,6 @@ int host_target(const struct target_request *req)
 	if (req->wait_s < 0) {
 		code = VB_EXIT_OK;
 	} else {
-		if (r.running == 0 && !req->json)
-			term_printf(stdout, "%s: the VM is not running (%s): the guest cannot move the balloon until it runs\n",
-				    r.who, r.run_state ? r.run_state : "state unknown");
 		if (!req->json) {
 			char a[32], t[32];
 			term_printf(stdout, "%s: waiting up to %g s for actual %s -> %s\n", r.who, req->wait_s,
@@ -255,7 +299,9 @@ int host_target(const struct target_request *req)
 		print_json(&r, req->wait_s >= 0, req->wait_s, code);
 	else
 		print_outcome(&r, req->wait_s >= 0, code);
+out:
 	qmp_close(cl);
+	host_vm_free(&vm);
 	free(r.steps);
 	free(r.run_state);
 	return code;
@@ -271,6 +317,7 @@ fail:
 	}
 	qmp_error_clear(&e);
 	qmp_close(cl);
+	host_vm_free(&vm);
 	free(r.steps);
 	free(r.run_state);
 	return code;

@@ -11,6 +11,7 @@ struct target_request {
 	uint64_t target;          /* bytes */
 	double wait_s;            /* < 0: do not wait */
 	double timeout_s;         /* per QMP call; 0: the default */
+	bool force;               /* --force: no safe-floor check */
 	bool json;
 };
 

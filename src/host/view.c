@@ -18,20 +18,6 @@ bool host_stat_is_bytes(const char *name)
 	return false;
 }
 
-static bool stats_all_unset(const struct host_vm *vm)
-{
-	for (size_t i = 0; i < vm->nstats; i++)
-		if (vm->stats[i].value.known)
-			return false;
-	return true;
-}
-
-/* Never reported (or not readable): the statistics as a whole are null. */
-static bool stats_present(const struct host_vm *vm)
-{
-	return vm->stats_read && !(stats_all_unset(vm) && (!vm->last_update.known || vm->last_update.v == 0));
-}
-
 static const char *transport_name(const struct host_target *t)
 {
 	if (t->domain)
@@ -55,13 +41,16 @@ static void size_line(FILE *out, const char *label, struct opt_u64 v, const char
 		fprintf(out, "  %-10s unknown\n", label);
 }
 
-static void feature_line(FILE *out, const char *label, char **f, size_t n)
+/* Names as the guest side prints them; bits no table names by number. */
+static void feature_line(FILE *out, const char *label, char **f, size_t n, const unsigned *unk, size_t nunk)
 {
 	fprintf(out, "  %-10s", label);
-	if (n == 0)
+	if (n == 0 && nunk == 0)
 		fputs(" none", out);
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, " %s", strncmp(f[i], "VIRTIO_BALLOON_F_", 17) == 0 ? f[i] + 17 : f[i]);
+		fprintf(out, " %s", f[i]);
+	for (size_t i = 0; i < nunk; i++)
+		fprintf(out, " unknown-bit-%u", unk[i]);
 	fputc('\n', out);
 }
 
@@ -72,7 +61,7 @@ static void text_stats(FILE *out, const struct host_vm *vm)
 			(unsigned long long)vm->polling_interval_s.v);
 	if (!vm->stats_read)
 		return;
-	if (!stats_present(vm)) {
+	if (!host_vm_stats_present(vm)) {
 		fprintf(out, "  %-10s never reported by the guest\n", "stats");
 		return;
 	}
@@ -106,21 +95,30 @@ static void text_vm(FILE *out, const struct host_vm *vm)
 		fprintf(out, " QEMU %s", vm->qemu_version);
 	fprintf(out, ", %s\n", vm->run_state ? vm->run_state : "state unknown");
 	size_line(out, "RAM", vm->ram, "");
+	if (vm->virtio_mem.known && vm->virtio_mem.v)
+		size_line(out, "virtio-mem", vm->virtio_mem, " plugged (part of RAM; the balloon does not count it)");
 	if (!vm->has_balloon) {
-		fprintf(out, "  %-10s none\n", "balloon");
+		fprintf(out, "  %-10s %s\n", "balloon", vm->no_balloon_device ? "none" : "unknown (see the note)");
 	} else {
-		size_line(out, "actual", vm->actual, " (what the guest may use: RAM - balloon)");
+		/* QEMU's actual leaves virtio-mem out: say so where the two differ. */
+		size_line(out, "actual", vm->actual,
+			  vm->virtio_mem.known && vm->virtio_mem.v
+				  ? " (RAM without virtio-mem - balloon; the guest also has the virtio-mem memory)"
+				  : " (what the guest may use: RAM - balloon)");
 		char pct[48] = "";
 		if (vm->balloon.known && vm->ram.known && vm->ram.v)
 			snprintf(pct, sizeof(pct), " (%.1f%% of RAM)", 100.0 * (double)vm->balloon.v / (double)vm->ram.v);
-		size_line(out, "balloon", vm->balloon, pct);
+		size_line(out, "balloon", vm->balloon,
+			  vm->balloon_stale ? " (QEMU's value; the guest's statistics say it is stale)" : pct);
 	}
 	if (vm->device_path)
 		fprintf(out, "  %-10s %s (%s, found via %s)\n", "device", vm->device_path,
 			vm->device_type ? vm->device_type : "virtio-balloon", vm->device_found_by);
 	if (vm->features_known) {
-		feature_line(out, "offered", vm->host_features, vm->nhost_features);
-		feature_line(out, "accepted", vm->guest_features, vm->nguest_features);
+		feature_line(out, "offered", vm->host_features, vm->nhost_features, vm->host_unknown_bits,
+			     vm->nhost_unknown_bits);
+		feature_line(out, "accepted", vm->guest_features, vm->nguest_features, vm->guest_unknown_bits,
+			     vm->nguest_unknown_bits);
 	}
 	text_stats(out, vm);
 	for (size_t i = 0; i < vm->nnotes; i++)
@@ -163,6 +161,15 @@ static struct json_object *jstrv(char **v, size_t n)
 	return a;
 }
 
+/* A list of bit numbers, as the guest side's unknown_bits. */
+static struct json_object *jbits(const unsigned *b, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_int((int)b[i]));
+	return a;
+}
+
 static struct json_object *json_vm(const struct host_vm *vm)
 {
 	struct json_object *o = json_object_new_object();
@@ -178,9 +185,15 @@ static struct json_object *json_vm(const struct host_vm *vm)
 	json_object_object_add(o, "ram_bytes", json_opt_u64(vm->ram));
 	json_object_object_add(o, "base_memory_bytes", json_opt_u64(vm->base_memory));
 	json_object_object_add(o, "plugged_memory_bytes", json_opt_u64(vm->plugged_memory));
-	json_object_object_add(o, "balloon_device", vm->error ? NULL : json_object_new_boolean(vm->has_balloon));
+	json_object_object_add(o, "virtio_mem_bytes", json_opt_u64(vm->virtio_mem));
+	json_object_object_add(o, "balloon_ram_bytes", json_opt_u64(vm->balloon_ram));
+	json_object_object_add(o, "balloon_device",
+			       vm->error || (!vm->has_balloon && !vm->no_balloon_device)
+				       ? NULL
+				       : json_object_new_boolean(vm->has_balloon));
 	json_object_object_add(o, "actual_bytes", json_opt_u64(vm->actual));
 	json_object_object_add(o, "balloon_bytes", json_opt_u64(vm->balloon));
+	json_object_object_add(o, "balloon_stale", vm->error ? NULL : json_object_new_boolean(vm->balloon_stale));
 
 	struct json_object *dev = NULL;
 	if (vm->device_path) {
@@ -197,14 +210,16 @@ static struct json_object *json_vm(const struct host_vm *vm)
 		feat = json_object_new_object();
 		json_object_object_add(feat, "host_offered", jstrv(vm->host_features, vm->nhost_features));
 		json_object_object_add(feat, "guest_negotiated", jstrv(vm->guest_features, vm->nguest_features));
-		json_object_object_add(feat, "host_unknown_bits", json_opt_u64(vm->host_unknown_features));
+		json_object_object_add(feat, "host_unknown_bits", jbits(vm->host_unknown_bits, vm->nhost_unknown_bits));
+		json_object_object_add(feat, "guest_unknown_bits",
+				       jbits(vm->guest_unknown_bits, vm->nguest_unknown_bits));
 		json_object_object_add(feat, "driver_started", jtri(vm->driver_started));
 	}
 	json_object_object_add(o, "features", feat);
 
 	json_object_object_add(o, "polling_interval_s", json_opt_u64(vm->polling_interval_s));
 	struct json_object *stats = NULL;
-	if (stats_present(vm)) {
+	if (host_vm_stats_present(vm)) {
 		stats = json_object_new_object();
 		for (size_t i = 0; i < vm->nstats; i++)
 			json_object_object_add(stats, vm->stats[i].name, json_opt_u64(vm->stats[i].value));

@@ -9,6 +9,9 @@
 /* Sources within this much of each other agree: the balloon moves while
  * the files are read one after another. */
 #define AGREE_SLACK_KB 1024
+/* MemTotal + balloon may pass the present pages by this much before it is
+ * a contradiction: the two files are read one after the other. */
+#define RAM_SLACK_KB 1024
 
 static void add_source(struct balloon_summary *b, const char *name, const char *path, const char *driver,
 		       uint64_t kb, bool cumulative)
@@ -116,6 +119,70 @@ static void decide_accounting(struct balloon_report *r)
 	}
 }
 
+const char *ram_basis_name(enum ram_basis rb)
+{
+	switch (rb) {
+	case RAM_BASIS_ZONES_PRESENT:
+		return "zones_present";
+	case RAM_BASIS_MEMTOTAL_PLUS_BALLOON:
+		return "memtotal_plus_balloon";
+	case RAM_BASIS_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+const char *ram_basis_text(enum ram_basis rb)
+{
+	switch (rb) {
+	case RAM_BASIS_ZONES_PRESENT:
+		return "zones' present pages in /proc/zoneinfo";
+	case RAM_BASIS_MEMTOTAL_PLUS_BALLOON:
+		return "MemTotal + the balloon; no /proc/zoneinfo: leaves out the kernel's own reservations, "
+		       "so the share is a little high";
+	case RAM_BASIS_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+/* The one definition of the percentage's base: the memory the VM was given,
+ * which is what the host (QMP) and explain-oom ("pages RAM", zones' present)
+ * count. The zones' present pages are that memory less the firmware's holes
+ * (well under 1%); a balloon never changes them. MemTotal is what is left
+ * after the kernel's own reservations (several % of a small VM) and, without
+ * DEFLATE_ON_OOM, after the balloon: MemTotal + balloon is only a fallback,
+ * and MemTotal alone is no estimate of it at all. */
+static void decide_ram(struct balloon_report *r)
+{
+	struct balloon_summary *b = &r->balloon;
+	uint64_t kb;
+
+	if (r->zones.present_pages.known && pages_to_kb(r->zones.present_pages.v, r->sys.page_size, &kb))
+		b->present_kb = opt_u64(kb);
+	if (r->mem.mem_total_kb.known && b->size_kb.known) {
+		if (b->accounting == ACCT_SUBTRACTED) {
+			if (add_u64(r->mem.mem_total_kb.v, b->size_kb.v, &kb))
+				b->derived_ram_kb = opt_u64(kb);
+		} else if (b->accounting == ACCT_USED || b->size_kb.v == 0) {
+			b->derived_ram_kb = r->mem.mem_total_kb;
+		}
+	}
+	if (b->present_kb.known) {
+		b->ram_kb = b->present_kb;
+		b->ram_basis = RAM_BASIS_ZONES_PRESENT;
+		/* MemTotal is at most the present pages less what the balloon
+		 * took off them; more is a stale or wrong balloon size (e.g. the
+		 * device's "actual" kept across a system_reset) or accounting */
+		uint64_t limit = b->present_kb.v > UINT64_MAX - RAM_SLACK_KB ? UINT64_MAX : b->present_kb.v + RAM_SLACK_KB;
+		if ((b->derived_ram_kb.known && b->derived_ram_kb.v > limit) || (b->size_kb.known && b->size_kb.v > limit))
+			b->ram_contradiction = true;
+	} else if (b->accounting == ACCT_SUBTRACTED && b->derived_ram_kb.known) {
+		b->ram_kb = b->derived_ram_kb;
+		b->ram_basis = RAM_BASIS_MEMTOTAL_PLUS_BALLOON;
+	}
+}
+
 void balloon_summarize(struct balloon_report *r)
 {
 	struct balloon_summary *b = &r->balloon;
@@ -131,13 +198,17 @@ void balloon_summarize(struct balloon_report *r)
 			b->disagree = true;
 	}
 	decide_accounting(r);
-	if (r->mem.mem_total_kb.known) {
-		uint64_t ram = r->mem.mem_total_kb.v;
-		if (b->accounting == ACCT_SUBTRACTED && b->size_kb.known && !add_u64(ram, b->size_kb.v, &ram))
-			ram = UINT64_MAX;
-		if (b->accounting != ACCT_UNKNOWN || !b->size_kb.known || b->size_kb.v == 0)
-			b->ram_kb = opt_u64(ram);
+	/* Truly nothing: no device, no driver, no counter holding memory. A
+	 * non-zero counter alone (Xen's balloon, pseries-cmm) is a balloon. */
+	if (!r->ndevices && !r->vmw_driver && !r->hv_driver && r->device_scan != SRC_ERROR &&
+	    !(b->size_kb.known && b->size_kb.v > 0)) {
+		b->no_balloon = true;
+		if (!b->size_kb.known) {
+			b->size_kb = opt_u64(0);
+			b->size_from = "no_balloon";
+		}
 	}
+	decide_ram(r);
 	if (b->size_kb.known && b->ram_kb.known && b->ram_kb.v > 0)
 		b->percent_of_ram = 100.0 * (double)b->size_kb.v / (double)b->ram_kb.v;
 }

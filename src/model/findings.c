@@ -25,9 +25,37 @@ static const struct virtio_device *first_device(const struct balloon_report *r)
 
 static char *no_balloon(const struct balloon_report *r)
 {
-	if (report_has_balloon(r) || r->device_scan == SRC_ERROR)
+	if (!r->balloon.no_balloon)
 		return NULL;
 	return xstrdup("no balloon device or driver found: the host cannot take memory back through a balloon here");
+}
+
+/* Memory held, yet no device or driver vbtool knows: say so rather than
+ * "no balloon", which the numbers above would contradict. */
+static char *unidentified_driver(const struct balloon_report *r)
+{
+	const struct balloon_summary *b = &r->balloon;
+	if (r->ndevices || r->vmw_driver || r->hv_driver || !b->size_kb.known || b->size_kb.v == 0)
+		return NULL;
+	return xasprintf("the kernel counts %llu kB in a balloon (%s) but no virtio, VMware or Hyper-V balloon was "
+			 "found: another driver (Xen's balloon, pseries-cmm) holds it",
+			 (unsigned long long)b->size_kb.v, b->size_from);
+}
+
+static char *ram_contradiction(const struct balloon_report *r)
+{
+	const struct balloon_summary *b = &r->balloon;
+	if (!b->ram_contradiction)
+		return NULL;
+	if (b->derived_ram_kb.known && b->derived_ram_kb.v > b->present_kb.v)
+		return xasprintf("MemTotal %llu kB %s the balloon's %llu kB (%s) = %llu kB, more than the %llu kB the VM "
+				 "was given (zones' present pages): the balloon size or its accounting is wrong",
+				 (unsigned long long)r->mem.mem_total_kb.v,
+				 b->accounting == ACCT_SUBTRACTED ? "+" : "already counting",
+				 (unsigned long long)b->size_kb.v, b->size_from, (unsigned long long)b->derived_ram_kb.v,
+				 (unsigned long long)b->present_kb.v);
+	return xasprintf("the balloon's %llu kB (%s) is more than the %llu kB the VM was given (zones' present pages)",
+			 (unsigned long long)b->size_kb.v, b->size_from, (unsigned long long)b->present_kb.v);
 }
 
 static char *no_driver(const struct balloon_report *r)
@@ -72,8 +100,8 @@ static char *large_no_deflate(const struct balloon_report *r)
 		return NULL;
 	if (!b->size_kb.known || !b->ram_kb.known || b->percent_of_ram < LARGE_BALLOON_PERCENT)
 		return NULL;
-	return xasprintf("the balloon holds %llu kB (%.1f%% of RAM) and DEFLATE_ON_OOM is not negotiated: "
-			 "the guest cannot take it back when it runs out of memory",
+	return xasprintf("the balloon holds %llu kB (%.0f%% of the memory the VM was given) and DEFLATE_ON_OOM is not "
+			 "negotiated: the guest cannot take it back when it runs out of memory",
 			 (unsigned long long)b->size_kb.v, b->percent_of_ram);
 }
 
@@ -178,6 +206,9 @@ static const struct rule rules[] = {
 	{ "large-balloon-no-deflate-on-oom", "warning", large_no_deflate,
 	  "give the device deflate-on-oom=on (libvirt: <memballoon autodeflate='on'>), or deflate it from the host" },
 	{ "sources-disagree", "warning", sources_disagree, "run again; if it persists, trust the driver's own counter" },
+	{ "ram-contradiction", "warning", ram_contradiction,
+	  "after a reset the device may keep its old size: compare with the host (vbtool status --qmp)" },
+	{ "unidentified-balloon-driver", "info", unidentified_driver, NULL },
 	{ "inflation-failing", "warning", out_of_puff, "the host asks for more than the guest can give" },
 	{ "hv-balloon-error", "error", hv_error, NULL },
 	{ "vmw-alloc-failures", "warning", vmw_alloc_fail, NULL },

@@ -83,9 +83,12 @@ void dbg_hv_free(struct dbg_hv *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* A kernel counter holding memory (Balloon: in /proc/meminfo counts every
+ * driver, Xen's included) is a balloon even when no driver vbtool knows is seen. */
 bool report_has_balloon(const struct balloon_report *r)
 {
-	return r->ndevices > 0 || r->vmw_driver || r->hv_driver;
+	return r->ndevices > 0 || r->vmw_driver || r->hv_driver ||
+	       (r->balloon.size_kb.known && r->balloon.size_kb.v > 0);
 }
 
 void report_free(struct balloon_report *r)

@@ -59,6 +59,15 @@ struct vmstat {
 	struct opt_u64 pswpin, pswpout, pgmajfault;
 };
 
+/* /proc/zoneinfo: the zones' present pages, i.e. the RAM the kernel found
+ * (firmware holes left out, hotplugged memory in). No balloon changes it:
+ * the drivers take pages off the zones' managed count (and MemTotal) only. */
+struct zoneinfo {
+	enum src_status status;
+	struct opt_u64 present_pages; /* every zone of every node; unknown unless each zone had one */
+	unsigned zones;
+};
+
 struct psi_line {
 	bool known;
 	double avg10, avg60, avg300;
@@ -132,6 +141,12 @@ enum accounting {
 };
 const char *accounting_name(enum accounting a);
 
+enum ram_basis {
+	RAM_BASIS_UNKNOWN = 0,
+	RAM_BASIS_ZONES_PRESENT,         /* /proc/zoneinfo present pages */
+	RAM_BASIS_MEMTOTAL_PLUS_BALLOON, /* MemTotal + a subtracted balloon: misses the kernel's reservations */
+};
+
 struct balloon_summary {
 	struct opt_u64 size_kb;
 	const char *size_from; /* name of the source chosen */
@@ -140,9 +155,19 @@ struct balloon_summary {
 	bool disagree;
 	enum accounting accounting;
 	const char *accounting_basis;
-	struct opt_u64 ram_kb; /* memory the guest was given: MemTotal plus a subtracted balloon */
-	double percent_of_ram; /* valid when size_kb and ram_kb are known */
+	/* The one definition of "RAM" for the percentage: the memory the VM was
+	 * given, as the host counts it. Best estimate first (ram_basis). */
+	struct opt_u64 ram_kb;
+	enum ram_basis ram_basis;
+	struct opt_u64 present_kb;     /* zones' present pages, when /proc/zoneinfo says */
+	struct opt_u64 derived_ram_kb; /* MemTotal plus a subtracted balloon (plus 0 when counted as used) */
+	bool ram_contradiction;        /* derived_ram_kb (or the balloon) exceeds present_kb */
+	bool no_balloon;               /* nothing held: no device, no driver, no counter */
+	double percent_of_ram; /* of ram_kb; valid when size_kb and ram_kb are known */
 };
+const char *ram_basis_name(enum ram_basis b);
+/* What ram_kb is, in words, for the text view. */
+const char *ram_basis_text(enum ram_basis b);
 
 struct finding {
 	const char *severity; /* "info", "warning", "error" */
@@ -174,6 +199,7 @@ struct balloon_report {
 	size_t nrelated;
 	enum src_status device_scan;
 	struct meminfo mem;
+	struct zoneinfo zones;
 	struct vmstat vm;
 	struct pressure psi;
 	enum src_status debugfs; /* SRC_OK, SRC_NO_DEBUGFS, SRC_DENIED */

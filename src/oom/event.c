@@ -54,8 +54,14 @@ void add_evidence(struct oom_balloon_seen *b, const char *msg, size_t n, const c
 	copy_text(ev->time_text, sizeof(ev->time_text), time_text, strlen(time_text));
 }
 
+static void settle_kind(struct oom_event *e);
+
 void end_event(struct oom_parser *p)
 {
+	if (p->on_ended && p->cur) {
+		settle_kind(p->cur);
+		p->on_ended(p->ended_ctx, p->cur);
+	}
 	p->cur = NULL;
 	p->state = ST_IDLE;
 	p->task_header = false;
@@ -88,11 +94,19 @@ void oom_parser_on_dropped(struct oom_parser *p, oom_event_fn fn, void *ctx)
 	p->dropped_ctx = ctx;
 }
 
+void oom_parser_stream(struct oom_parser *p, oom_event_fn fn, void *ctx)
+{
+	p->on_ended = fn;
+	p->ended_ctx = ctx;
+}
+
 struct oom_event *new_event(struct oom_parser *p, const struct oom_line *meta, bool fragment)
 {
 	end_event(p);
 	struct oom_event *e;
-	if (p->nev >= OOM_MAX_EVENTS) {
+	if (p->on_ended) {
+		e = &p->overflow; /* streaming: end_event above handed the last one over */
+	} else if (p->nev >= OOM_MAX_EVENTS) {
 		hand_over_overflow(p);
 		p->dropped++;
 		p->overflow_live = true;
@@ -158,8 +172,10 @@ body:
 		return;
 	}
 	struct oom_event *e = p->cur;
-	if (e && p->state == ST_EVENT)
+	if (e && p->state == ST_EVENT) {
+		on_vm_sign(e, s, n);
 		in_event_line(p, e, s, n);
+	}
 	const char *drv = key ? balloon_driver_of(s, n) : NULL;
 	if (drv) {
 		/* inside an event it belongs to it; after the kill, to the next one */

@@ -119,6 +119,12 @@ struct oom_event {
 	struct opt_u64 tasks_rss_pages;
 
 	unsigned truncated_lines;
+
+	/* what in the event's own lines showed a virtual machine ("QEMU" from
+	 * the Hardware name: line, "Xen" or "virtio" from stack frames), ""
+	 * when nothing did; hw_named: a Hardware name: line was seen */
+	char vm_sign[24];
+	bool hw_named;
 };
 
 /* The parser: feeds on normalised messages, keeps the events. */
@@ -148,6 +154,13 @@ uint64_t oom_parser_dropped(const struct oom_parser *p);
  * of them counts here. The event is reused after the call. */
 typedef void (*oom_event_fn)(void *ctx, const struct oom_event *e);
 void oom_parser_on_dropped(struct oom_parser *p, oom_event_fn fn, void *ctx);
+/* Streaming (explain-oom --brief): the parser keeps no event; each is
+ * handed to fn when it ends (16 lines after its kill line, at the next
+ * event, or at the end of a file), kind settled. Lines that would change
+ * an event after that (a late oom_reaper result, a panic) are not applied,
+ * and oom_parser_finish joins nothing: a report and its kill pasted apart
+ * arrive as two events. Call before the first line. */
+void oom_parser_stream(struct oom_parser *p, oom_event_fn fn, void *ctx);
 uint64_t oom_parser_truncated(const struct oom_parser *p);
 
 #endif

@@ -30,6 +30,8 @@ struct oom_parser {
 	bool overflow_live;        /* it holds an event not yet handed to on_dropped */
 	oom_event_fn on_dropped;
 	void *dropped_ctx;
+	oom_event_fn on_ended; /* streaming: every event goes to it, none is kept */
+	void *ended_ctx;
 	struct oom_event *cur;
 	enum pstate state;
 	unsigned tail_left;
@@ -139,5 +141,7 @@ void on_node(struct oom_event *e, const char *s, size_t n);
 void in_event_line(struct oom_parser *p, struct oom_event *e, const char *s, size_t n);
 void on_task_header(struct oom_parser *p, const char *s, size_t n);
 void on_task_row(struct oom_parser *p, struct oom_event *e, const char *s, size_t n);
+/* ---- signs of a virtual machine (vmsign.c) ---- */
+void on_vm_sign(struct oom_event *e, const char *s, size_t n);
 
 #endif

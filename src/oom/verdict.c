@@ -119,6 +119,28 @@ void oom_facts(const struct oom_event *e, struct oom_facts *f)
 	if (!b->source && driver_seen)
 		b->source = "driver_only";
 	b->present = b->source != NULL;
+	if (e->vm_sign[0])
+		f->vm_sign = e->vm_sign;
+	else if (s->driver[0])
+		f->vm_sign = s->driver;
+	else if (b->present)
+		f->vm_sign = "balloon counters";
+}
+
+const char *oom_balloon_source_words(const char *source)
+{
+	static const struct {
+		const char *code, *words;
+	} w[] = {
+		{ "inflated_line", "from the Balloon InflatedTotal: line" },
+		{ "node_balloon", "from the per-node Balloon: fields (6.15+)" },
+		{ "present_managed_estimate", "estimated from present minus managed memory" },
+		{ "driver_only", "no size in the log: only the driver is seen" },
+	};
+	for (size_t i = 0; source && i < ARRAY_SIZE(w); i++)
+		if (strcmp(source, w[i].code) == 0)
+			return w[i].words;
+	return source ? source : "";
 }
 
 /* ---- the rules ----------------------------------------------------------- */
@@ -143,12 +165,24 @@ static bool is_memcg(const struct oom_event *e, const struct oom_facts *f)
 
 static void say_memcg(const struct oom_event *e, const struct oom_facts *f, char *buf, size_t len)
 {
-	char u[32], l[32];
-	snprintf(buf, len,
-		 "The memory cgroup %s hit its limit (usage %s of limit %s); a balloon takes memory from the "
-		 "whole guest, not from one cgroup, so it played no part in this kill.",
-		 e->memcg[0] ? e->memcg : "(path not in the log)", kb(u, sizeof(u), e->memcg_usage_kb),
-		 kb(l, sizeof(l), e->memcg_limit_kb));
+	char u[32], l[32], nums[96];
+	struct opt_u64 use = e->memcg_usage_kb, lim = e->memcg_limit_kb;
+	if (use.known && lim.known)
+		snprintf(nums, sizeof(nums), "usage %s of limit %s", kb(u, sizeof(u), use), kb(l, sizeof(l), lim));
+	else if (use.known)
+		snprintf(nums, sizeof(nums), "usage %s; limit not in the log", kb(u, sizeof(u), use));
+	else if (lim.known)
+		snprintf(nums, sizeof(nums), "limit %s; usage not in the log", kb(l, sizeof(l), lim));
+	else
+		snprintf(nums, sizeof(nums), "usage and limit not in the log");
+	/* the balloon only where the log shows a VM; "kill" only where it shows one */
+	const char *why = !f->vm_sign	? "."
+			  : e->kill_seen ? "; a balloon takes memory from the whole guest, not from one cgroup, so it "
+					   "played no part in this kill."
+					 : "; a balloon takes memory from the whole guest, not from one cgroup, so it "
+					   "played no part in this OOM (the log shows no kill for it).";
+	snprintf(buf, len, "The memory cgroup %s hit its limit (%s)%s", e->memcg[0] ? e->memcg : "(path not in the log)",
+		 nums, why);
 }
 
 static bool is_constrained(const struct oom_event *e, const struct oom_facts *f)
@@ -160,8 +194,9 @@ static void say_constrained(const struct oom_event *e, const struct oom_facts *f
 {
 	snprintf(buf, len,
 		 "The allocation was limited by a %s (%s): the nodes it may use ran out, which says nothing "
-		 "about the guest's total memory or the balloon.",
-		 e->kind == OOM_KIND_CPUSET ? "cpuset" : "memory policy", e->constraint);
+		 "about %s.",
+		 e->kind == OOM_KIND_CPUSET ? "cpuset" : "memory policy", e->constraint,
+		 f->vm_sign ? "the guest's total memory or the balloon" : "the machine's total memory");
 }
 
 static bool explicit_size(const struct oom_facts *f)
@@ -210,8 +245,9 @@ static void say_deflated(const struct oom_event *e, const struct oom_facts *f, c
 	if (explicit_size(f))
 		snprintf(buf, len,
 			 "DEFLATE_ON_OOM was on: the balloon's notifier gives back 1 MiB per OOM invocation, and it "
-			 "still held %s when a process was killed.",
-			 fmt_kb(s, sizeof(s), f->balloon.size_kb.v));
+			 "still held %s %s.",
+			 fmt_kb(s, sizeof(s), f->balloon.size_kb.v),
+			 e->kill_seen ? "when a process was killed" : "at this OOM (the log shows no kill for it)");
 	else if (e->balloon.oom_notify_frame && !e->kill_seen)
 		snprintf(buf, len,
 			 "virtballoon_oom_notify is in the trace: the balloon driver's OOM notifier was called. The log "
@@ -241,7 +277,7 @@ static void say_fragmentation(const struct oom_event *e, const struct oom_facts 
 }
 
 /* The largest consumer: the top task, else the victim. */
-static bool largest(const struct oom_event *e, const char **comm, uint64_t *pid, uint64_t *kbytes)
+bool oom_largest_task(const struct oom_event *e, const char **comm, uint64_t *pid, uint64_t *kbytes)
 {
 	if (e->ntop) {
 		uint64_t k;
@@ -266,7 +302,7 @@ static bool is_single_task(const struct oom_event *e, const struct oom_facts *f)
 {
 	const char *c;
 	uint64_t pid, k;
-	return f->ram_kb.known && largest(e, &c, &pid, &k) && percent(k, f->ram_kb.v) >= SINGLE_TASK_PERCENT;
+	return f->ram_kb.known && oom_largest_task(e, &c, &pid, &k) && percent(k, f->ram_kb.v) >= SINGLE_TASK_PERCENT;
 }
 
 static void say_single_task(const struct oom_event *e, const struct oom_facts *f, char *buf, size_t len)
@@ -274,7 +310,7 @@ static void say_single_task(const struct oom_event *e, const struct oom_facts *f
 	const char *c = "";
 	uint64_t pid = 0, k = 0;
 	char s[32], r[32];
-	largest(e, &c, &pid, &k);
+	oom_largest_task(e, &c, &pid, &k);
 	snprintf(buf, len, "One task, %s (pid %llu), held %s of the guest's %s of RAM (%u%%): it alone exhausted memory.",
 		 c, (unsigned long long)pid, fmt_kb(s, sizeof(s), k), fmt_kb(r, sizeof(r), f->ram_kb.v),
 		 percent(k, f->ram_kb.v));
@@ -318,12 +354,24 @@ static void say_insufficient(const struct oom_event *e, const struct oom_facts *
 	if (f->gap_kb.known && base && percent(f->gap_kb.v, base) >= ESTIMATE_MIN_PERCENT) {
 		char g[32];
 		int k = snprintf(buf + n, len - (size_t)n,
-				 "Zones have %s more present than managed memory (%u%% of RAM): a balloon without "
-				 "DEFLATE_ON_OOM looks like that, but so do crashkernel and debug reservations. ",
+				 f->vm_sign ? "Zones have %s more present than managed memory (%u%% of RAM): a balloon "
+					      "without DEFLATE_ON_OOM looks like that, but so do crashkernel and debug "
+					      "reservations. "
+					    : "Zones have %s more present than managed memory (%u%% of RAM), as "
+					      "crashkernel, debug and firmware reservations make it. ",
 				 fmt_kb(g, sizeof(g), f->gap_kb.v), percent(f->gap_kb.v, base));
 		if (k < 0 || (size_t)n + (size_t)k >= len)
 			return;
 		n += k;
+	}
+	if (!f->vm_sign) {
+		/* bare metal, or a log that shows nothing of the machine */
+		snprintf(buf + n, len - (size_t)n, "%s",
+			 e->hw_named ? "The Hardware name: line names no hypervisor and the log shows no balloon "
+				       "driver: nothing points at a balloon."
+				     : "The log shows no sign of a virtual machine or a balloon driver: nothing points "
+				       "at a balloon.");
+		return;
 	}
 	snprintf(buf + n, len - (size_t)n,
 		 "%s%s%s: the vbtool module (a Balloon InflatedTotal line) or a 6.15+ kernel (per-node Balloon:) "

@@ -20,6 +20,9 @@ struct oom_facts {
 	struct opt_u64 ram_kb, free_kb, min_kb, low_kb, high_kb;
 	struct opt_u64 present_kb, managed_kb, gap_kb;
 	struct oom_balloon balloon;
+	/* what shows a virtual machine: the event's vm_sign, else the balloon
+	 * driver or counter; NULL when the log shows none */
+	const char *vm_sign;
 };
 
 struct oom_verdict {
@@ -35,5 +38,11 @@ extern const char *const oom_verdict_codes[];
 #define OOM_VERDICT_MAX 16 /* more than oom_verdict_codes holds */
 /* The index of a code in oom_verdict_codes. */
 size_t oom_verdict_index(const char *code);
+/* The largest consumer: the top task of the task table, else the victim
+ * (its rss); false when the log has neither. */
+bool oom_largest_task(const struct oom_event *e, const char **comm, uint64_t *pid, uint64_t *kbytes);
+/* The words for a balloon source code ("inflated_line" -> "from the
+ * Balloon InflatedTotal: line"), for the text views; JSON keeps the codes. */
+const char *oom_balloon_source_words(const char *source);
 
 #endif

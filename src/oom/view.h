@@ -53,4 +53,16 @@ void oom_view_text(FILE *out, const struct oom_report *r);
  * write error. */
 bool oom_view_json(FILE *out, const struct oom_report *r);
 
+/* --brief: an oom_event_fn for oom_parser_stream; ctx is a struct
+ * oom_brief. Prints one line per event (JSON Lines with json) and counts. */
+struct oom_brief {
+	FILE *out;
+	bool json;
+	const struct oom_input_info *inputs;
+	size_t ninputs;
+	uint64_t events;
+	bool write_failed;
+};
+void oom_brief_event(void *ctx, const struct oom_event *e);
+
 #endif

@@ -245,6 +245,7 @@ static struct json_object *event_json(const struct oom_report *r, size_t i)
 	ADD(o, "memcg", memcg_json(e));
 	ADD(o, "tasks", tasks_json(e));
 	ADD(o, "balloon", balloon_json(e, f));
+	ADD(o, "vm_sign", str_or_null(f->vm_sign));
 	struct json_object *v = json_object_new_object();
 	ADD(v, "code", json_object_new_string(r->verdicts[i].code));
 	ADD(v, "summary", json_object_new_string(r->verdicts[i].summary));

@@ -103,8 +103,11 @@ static void event_text(FILE *out, const struct oom_report *r, size_t i)
 	}
 	const struct oom_balloon *bl = &f->balloon;
 	if (bl->present) {
-		fprintf(out, "  balloon:  %s%s from %s", bl->estimate ? "ESTIMATE " : "",
-			bl->size_kb.known ? fmt_kb(a, sizeof(a), bl->size_kb.v) : "size unknown", bl->source);
+		if (bl->size_kb.known)
+			fprintf(out, "  balloon:  %s%s %s", bl->estimate ? "ESTIMATE " : "", fmt_kb(a, sizeof(a), bl->size_kb.v),
+				oom_balloon_source_words(bl->source));
+		else
+			fprintf(out, "  balloon:  %s", oom_balloon_source_words(bl->source));
 		if (e->balloon.driver[0])
 			fprintf(out, ", driver %s", e->balloon.driver);
 		if (bl->deflate_on_oom >= 0)

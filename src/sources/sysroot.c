@@ -38,6 +38,11 @@ void sysroot_set(const char *dir)
 		root_errno = errno;
 }
 
+int sysroot_error(void)
+{
+	return root ? root_errno : 0;
+}
+
 const char *sysroot_get(void)
 {
 	return root;

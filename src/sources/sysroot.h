@@ -23,6 +23,9 @@
 #define PROC_FILE_MAX ((size_t)1024 * 1024)
 
 void sysroot_set(const char *dir); /* NULL or "" or "/" means the live system */
+/* Why the root set last cannot be used (a positive errno: ENOENT,
+ * ENOTDIR, EACCES, ...), or 0: it is a directory, or the system is live. */
+int sysroot_error(void);
 const char *sysroot_get(void);     /* NULL when live */
 bool sysroot_is_live(void);
 

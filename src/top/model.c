@@ -175,8 +175,10 @@ static void compute_ram(struct top_model *m)
 	if (!r->mem.mem_total_kb.known || !r->mem.mem_free_kb.known)
 		return;
 	ram->known = true;
-	/* ram_kb adds the balloon back when the kernel took it out of MemTotal */
-	ram->total = r->balloon.ram_kb.known ? r->balloon.ram_kb.v : r->mem.mem_total_kb.v;
+	/* MemTotal with the balloon added back when the kernel took it out: the
+	 * bar splits what MemTotal accounts for (ram_kb, the VM's memory, also
+	 * holds the kernel's own reservations, which no meminfo line splits) */
+	ram->total = r->balloon.derived_ram_kb.known ? r->balloon.derived_ram_kb.v : r->mem.mem_total_kb.v;
 	ram->balloon = r->balloon.size_kb.known ? r->balloon.size_kb.v : 0;
 	ram->cache = (r->mem.buffers_kb.known ? r->mem.buffers_kb.v : 0) + (r->mem.cached_kb.known ? r->mem.cached_kb.v : 0);
 	ram->free = r->mem.mem_free_kb.v;

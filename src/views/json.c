@@ -186,6 +186,10 @@ static struct json_object *balloon_json(const struct balloon_report *r)
 	ADD(o, "size_kb", json_opt_u64(b->size_kb));
 	ADD(o, "size_from", json_str_or_null(b->size_from));
 	ADD(o, "ram_kb", json_opt_u64(b->ram_kb));
+	ADD(o, "ram_basis", json_object_new_string(ram_basis_name(b->ram_basis)));
+	ADD(o, "present_kb", json_opt_u64(b->present_kb));
+	ADD(o, "derived_ram_kb", json_opt_u64(b->derived_ram_kb));
+	ADD(o, "ram_contradiction", json_object_new_boolean(b->ram_contradiction));
 	ADD(o, "percent_of_ram",
 	    b->size_kb.known && b->ram_kb.known ? json_object_new_double((double)(long long)(b->percent_of_ram * 100 + 0.5) / 100)
 						: NULL);

@@ -148,12 +148,20 @@ static void print_answer(FILE *out, const struct balloon_report *r)
 	const struct balloon_summary *bs = &r->balloon;
 	char h[32];
 	fprintf(out, "\nThe host holds: ");
-	if (bs->size_kb.known) {
+	if (bs->no_balloon) {
+		fprintf(out, "nothing: there is no balloon device\n");
+	} else if (bs->size_kb.known) {
 		fprintf(out, "%llu kB", (unsigned long long)bs->size_kb.v);
 		if (bs->size_kb.v >= 1024)
 			fprintf(out, " (%s)", fmt_kb(h, sizeof(h), bs->size_kb.v));
+		/* whole percent: the guest's estimate of the VM's memory is not
+		 * exact to a tenth (firmware holes), and explain-oom rounds so too */
 		if (bs->ram_kb.known)
-			fprintf(out, ", %.1f%% of RAM", bs->percent_of_ram);
+			fprintf(out, ", %.*f%% of the %s the VM was given (%s)",
+				bs->percent_of_ram > 0 && bs->percent_of_ram < 1 ? 1 : 0,
+				bs->percent_of_ram, fmt_kb(h, sizeof(h), bs->ram_kb.v), ram_basis_text(bs->ram_basis));
+		else
+			fprintf(out, "; the memory the VM was given is unknown (no usable /proc/zoneinfo)");
 		fputc('\n', out);
 	} else {
 		fprintf(out, "unknown: no source on this system says\n");
@@ -163,6 +171,10 @@ static void print_answer(FILE *out, const struct balloon_report *r)
 			bs->sources[i].cumulative ? " (since-boot counters)" : "", i == 0 ? "  <- reported" : "");
 	if (bs->disagree)
 		fprintf(out, "  !!! THE SOURCES DISAGREE: see the findings\n");
+	if (bs->ram_contradiction)
+		fprintf(out, "  !!! MemTotal and this balloon add up to more than the VM was given: see the findings\n");
+	if (bs->no_balloon)
+		return;
 	fprintf(out, "  shows up as   %s: %s\n",
 		bs->accounting == ACCT_SUBTRACTED ? "subtracted from MemTotal"
 		: bs->accounting == ACCT_USED     ? "counted as used memory"

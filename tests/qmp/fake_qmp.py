@@ -82,17 +82,39 @@ class Guest:
         self.state = opts.get("state", "running").encode("latin-1", "backslashreplace").decode("unicode_escape")
         self.name = self.name.encode("latin-1", "backslashreplace").decode("unicode_escape")
         self.running = opts.get("running", "1") == "1"
+        # The guest's MemTotal and MemAvailable as its statistics say (bytes).
+        self.total = int(opts.get("total", 477589504))
+        self.available = int(opts.get("available", 300000000))
+        # Memory the guest plugged through a virtio-mem device (bytes): in
+        # plugged-memory, never in the balloon's actual (as QEMU does).
+        self.vmem = int(opts.get("vmem", 0))
+        # reported=1: statistics from an earlier poll stay although poll=0.
+        self.reported = opts.get("reported") == "1"
+        # Feature lists, comma-separated short names ("none": empty).
+        self.hfeat = [f for f in opts.get("hfeat", "STATS_VQ,DEFLATE_ON_OOM").split(",") if f != "none"]
+        self.gfeat = [f for f in opts.get("gfeat", "STATS_VQ").split(",") if f != "none"]
+        self.started = opts.get("started", "1") == "1"
+        # balloon=none: no balloon device (DeviceNotActive); error: query-balloon fails otherwise.
+        self.balloon = opts.get("balloon", "yes")
+        # never=1: the guest never answered a poll (every value unset, last-update 0).
+        self.never = opts.get("never") == "1"
+        # nodevice=1: query-balloon answers, but no qom-list or x-query-virtio names the device.
+        self.nodevice = opts.get("nodevice") == "1"
         self.target = self.actual
         self.lock = threading.Lock()
 
     def stats(self):
         now = int(time.time())
+        if self.never:
+            names = ("swap-in", "swap-out", "major-faults", "minor-faults", "free-memory",
+                     "total-memory", "available-memory", "disk-caches", "htlb-pgalloc", "htlb-pgfail")
+            return {"stats": {"stat-" + n: self.unset for n in names}, "last-update": 0}
         return {"stats": {"stat-swap-in": 4096, "stat-swap-out": 0,
                           "stat-major-faults": 12, "stat-minor-faults": 3456,
-                          "stat-free-memory": 180035584, "stat-total-memory": 477589504,
-                          "stat-available-memory": 300000000, "stat-disk-caches": self.unset,
+                          "stat-free-memory": 180035584, "stat-total-memory": self.total,
+                          "stat-available-memory": self.available, "stat-disk-caches": self.unset,
                           "stat-htlb-pgalloc": 0, "stat-htlb-pgfail": 0},
-                "last-update": now - self.age if self.poll else 0}
+                "last-update": now - self.age if self.poll or self.reported else 0}
 
     def follow(self, conn, stop):
         """Moves actual towards target, one BALLOON_CHANGE per step."""
@@ -124,7 +146,19 @@ class Guest:
         elif name == "query-status":
             reply(conn, cmd, {"status": self.state, "singlestep": False, "running": self.running})
         elif name == "query-memory-size-summary":
-            reply(conn, cmd, {"base-memory": self.ram, "plugged-memory": 0})
+            reply(conn, cmd, {"base-memory": self.ram, "plugged-memory": self.vmem})
+        elif name == "query-memory-devices":
+            devs = []
+            if self.vmem:
+                devs.append({"type": "virtio-mem", "data": {
+                    "memdev": "/objects/mem1", "memaddr": 4294967296, "block-size": 2097152,
+                    "size": self.vmem, "node": 0, "max-size": 2 * self.vmem,
+                    "requested-size": self.vmem, "id": "vm0"}})
+            reply(conn, cmd, devs)
+        elif name in ("query-balloon", "balloon") and self.balloon == "none":
+            error(conn, cmd, "DeviceNotActive", "No balloon device has been activated")
+        elif name == "query-balloon" and self.balloon == "error":
+            error(conn, cmd, "GenericError", "balloon: something else went wrong")
         elif name == "query-balloon":
             with self.lock:
                 reply(conn, cmd, {"actual": self.actual})
@@ -132,7 +166,10 @@ class Guest:
             with self.lock:
                 self.target = min(int(args["value"]), self.ram)
             reply(conn, cmd, {})
-        elif name == "qom-list" and args.get("path") == "/machine/peripheral" and not self.hidden:
+        elif name == "x-query-virtio" and self.nodevice:
+            error(conn, cmd, "CommandNotFound", "The command x-query-virtio has not been found")
+        elif name == "qom-list" and args.get("path") == "/machine/peripheral" and not self.hidden \
+                and not self.nodevice:
             reply(conn, cmd, [{"name": "type", "type": "string"},
                               {"name": "balloon0", "type": "child<virtio-balloon-pci>"}])
         elif name == "qom-list" and args.get("path", "").startswith("/machine/peripheral"):
@@ -150,13 +187,12 @@ class Guest:
             self.poll = int(args["value"])
             reply(conn, cmd, {})
         elif name == "x-query-virtio-status":
-            feats = {"dev-features": ["VIRTIO_BALLOON_F_STATS_VQ: Guest memory stats VQ available",
-                                      "VIRTIO_BALLOON_F_DEFLATE_ON_OOM: Deflate balloon on guest OOM"],
-                     "transports": ["VIRTIO_F_VERSION_1: Device compliant for v1 spec (legacy)"]}
-            guest = {"dev-features": ["VIRTIO_BALLOON_F_STATS_VQ: Guest memory stats VQ available"],
-                     "transports": ["VIRTIO_F_VERSION_1: Device compliant for v1 spec (legacy)"]}
-            reply(conn, cmd, {"host-features": feats, "guest-features": guest,
-                              "started": True, "device-id": 5})
+            def fset(names):
+                return {"dev-features": ["VIRTIO_BALLOON_F_%s: desc" % n for n in names],
+                        "transports": ["VIRTIO_F_VERSION_1: Device compliant for v1 spec (legacy)"]
+                        if names else []}
+            reply(conn, cmd, {"host-features": fset(self.hfeat), "guest-features": fset(self.gfeat),
+                              "started": self.started, "device-id": 5})
         else:
             error(conn, cmd, "CommandNotFound", "The command %s has not been found" % name)
 
