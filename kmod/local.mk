@@ -3,7 +3,7 @@
 # directory stays clean (and read-only source trees work).
 KMOD_DIST = kmod/vbtool_balloon.c kmod/Kbuild kmod/Makefile kmod/dkms.conf kmod/README
 EXTRA_DIST += $(KMOD_DIST)
-dist_man_MANS += man/vbtool-kmod.8
+man_MANS += man8/vbtool-kmod.8
 
 if BUILD_KMOD
 noinst_SCRIPTS += kmod-build/vbtool_balloon.ko

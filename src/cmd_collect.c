@@ -56,7 +56,7 @@ int cmd_collect(int argc, char **argv)
 			return VB_EXIT_OK;
 		case ':':
 		default:
-			return option_error("collect", c, argv);
+			return option_error("collect", c, argv, opts);
 		}
 	}
 	if (optind < argc)

@@ -119,7 +119,7 @@ int cmd_explain_oom(int argc, char **argv)
 			help();
 			return VB_EXIT_OK;
 		default:
-			return option_error("explain-oom", c, argv);
+			return option_error("explain-oom", c, argv, opts);
 		}
 	}
 	int nfiles = argc - optind;

@@ -96,7 +96,7 @@ int cmd_status(int argc, char **argv)
 			goto out;
 		case ':':
 		default:
-			ret = option_error("status", c, argv);
+			ret = option_error("status", c, argv, opts);
 			goto out;
 		}
 	}

@@ -79,7 +79,7 @@ int cmd_target(int argc, char **argv)
 			return VB_EXIT_OK;
 		case ':':
 		default:
-			return option_error("target", c, argv);
+			return option_error("target", c, argv, opts);
 		}
 	}
 	if (!qmp && !domain)

@@ -28,7 +28,7 @@ static void usage(FILE *out)
 		     "      --mono           no colours (also when NO_COLOR is set)\n"
 		     "      --sysroot DIR    replay a captured tree (the same frame each refresh)\n"
 		     "  -h, --help           this help\n\n"
-		     "Keys: q quit, space pause, + / - interval, h or ? help.\n"
+		     "Keys: q, F10 or Esc quit; space pause; + / - interval; h, ? or F1 help.\n"
 		     "Exit status: 0 ok, 1 failure, 2 usage error. See vbtool-top(8).\n");
 }
 
@@ -82,7 +82,7 @@ int cmd_top(int argc, char **argv)
 			return VB_EXIT_OK;
 		case ':':
 		default:
-			return option_error("top", c, argv);
+			return option_error("top", c, argv, opts);
 		}
 	}
 	if (optind < argc)

@@ -1,9 +1,11 @@
 /* vbtool: main, global options and the subcommand table. */
 #include "commands.h"
+#include "suggest.h"
 #include "sources/sysroot.h"
 #include "base/util.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,14 +41,14 @@ static void usage(FILE *out)
 		     "no OOM event), 4 target not reached in time. See vbtool(8).\n");
 }
 
-int usage_error(const char *cmd, const char *fmt, ...)
+/* The usage error; the hint names the close known name when there is one,
+ * else points to --help. */
+static int usage_errorv(const char *cmd, const char *suggestion, const char *fmt, va_list ap)
 {
-	va_list ap;
 	char *msg;
-	va_start(ap, fmt);
 	int n = vasprintf(&msg, fmt, ap); /* names the user's words: vb_err_hint cleans them */
-	va_end(ap);
-	char *hint = xasprintf("try 'vbtool %s%s--help'", cmd ? cmd : "", cmd ? " " : "");
+	char *hint = suggestion ? xasprintf("did you mean '%s'?", suggestion)
+				: xasprintf("try 'vbtool %s%s--help'", cmd ? cmd : "", cmd ? " " : "");
 	vb_err_hint(hint, "%s%s%s", cmd ? cmd : "", cmd ? ": " : "", n < 0 ? "usage error" : msg);
 	free(hint);
 	if (n >= 0)
@@ -54,16 +56,55 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	return VB_EXIT_USAGE;
 }
 
-int option_error(const char *cmd, int c, char **argv)
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int ret = usage_errorv(cmd, NULL, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+static int usage_error_suggest(const char *cmd, const char *suggestion, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int usage_error_suggest(const char *cmd, const char *suggestion, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int ret = usage_errorv(cmd, suggestion, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int option_error(const char *cmd, int c, char **argv, const struct option *opts)
 {
 	/* A long option is the word getopt just passed; a short one may sit
 	 * inside a cluster ("-jz"), so it is named by optopt. */
 	char shortopt[3] = { '-', (char)optopt, '\0' };
 	const char *last = optind > 0 ? argv[optind - 1] : "";
-	const char *word = strncmp(last, "--", 2) == 0 || !optopt ? last : shortopt;
+	bool is_long = strncmp(last, "--", 2) == 0;
+	const char *word = is_long || !optopt ? last : shortopt;
 	if (c == ':')
 		return usage_error(cmd, "option '%s' needs an argument", word);
-	return usage_error(cmd, "unrecognized option '%s'", word);
+	char *suggestion = NULL;
+	if (is_long && opts) {
+		/* "--sysrot=/x": the name is what comes before the '=' */
+		const char *name = last + 2;
+		size_t len = strcspn(name, "=");
+		struct suggestion s;
+		suggest_init(&s, name, len);
+		for (const struct option *o = opts; o->name; o++) {
+			/* getopt's '?' for "--json=x" too */
+			if (name[len] == '=' && strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+				return usage_error(cmd, "option '--%s' takes no argument", o->name);
+			suggest_consider(&s, o->name);
+		}
+		if (suggest_result(&s))
+			suggestion = xasprintf("--%s", suggest_result(&s));
+	}
+	int ret = usage_error_suggest(cmd, suggestion, "unrecognized option '%s'", word);
+	free(suggestion);
+	return ret;
 }
 
 int sysroot_unusable(const char *cmd)
@@ -82,6 +123,17 @@ static const struct command *find_command(const char *name)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
 	return NULL;
+}
+
+/* "vbtool: unknown command 'stauts'", with "did you mean 'status'?" */
+static int unknown_command(const char *name)
+{
+	struct suggestion s;
+	suggest_init(&s, name, strlen(name));
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		suggest_consider(&s, commands[i].name);
+	suggest_consider(&s, "help");
+	return usage_error_suggest(NULL, suggest_result(&s), "unknown command '%s'", name);
 }
 
 int main(int argc, char **argv)
@@ -108,7 +160,7 @@ int main(int argc, char **argv)
 			return VB_EXIT_OK;
 		case ':':
 		default:
-			return option_error(NULL, c, argv);
+			return option_error(NULL, c, argv, opts);
 		}
 	}
 	if (optind >= argc) {
@@ -123,14 +175,14 @@ int main(int argc, char **argv)
 		}
 		const struct command *cmd = find_command(argv[optind + 1]);
 		if (!cmd)
-			return usage_error(NULL, "unknown command '%s'", argv[optind + 1]);
+			return unknown_command(argv[optind + 1]);
 		char *help_argv[] = { (char *)cmd->name, (char *)"--help", NULL };
 		optind = 0;
 		return cmd->run(2, help_argv);
 	}
 	const struct command *cmd = find_command(name);
 	if (!cmd)
-		return usage_error(NULL, "unknown command '%s'", name);
+		return unknown_command(name);
 	int sub_argc = argc - optind;
 	char **sub_argv = argv + optind;
 	optind = 0; /* reset getopt for the command's own parsing */

@@ -102,3 +102,74 @@ load helpers
 	run --separate-stderr "$VBTOOL" status --sysroot
 	[[ "${stderr_lines[0]}" == "vbtool: status: option '--sysroot' needs an argument" ]]
 }
+
+# Issue #12: a typo gets a suggestion; the names come from the command table
+# in src/vbtool.c and the option tables in src/cmd_*.c.
+@test "a misspelt command suggests the command (did you mean), exit 2" {
+	run --separate-stderr "$VBTOOL" stauts
+	assert_failure 2
+	[ "$output" = "" ]
+	[ "${stderr_lines[0]}" = "vbtool: unknown command 'stauts'" ]
+	[ "${stderr_lines[1]}" = "vbtool: hint: did you mean 'status'?" ]
+	run --separate-stderr "$VBTOOL" explain-omm
+	assert_failure 2
+	[ "${stderr_lines[1]}" = "vbtool: hint: did you mean 'explain-oom'?" ]
+	run --separate-stderr "$VBTOOL" tpo
+	assert_failure 2
+	[ "${stderr_lines[1]}" = "vbtool: hint: did you mean 'top'?" ]
+	run --separate-stderr "$VBTOOL" help colect
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "vbtool: unknown command 'colect'" ]
+	[ "${stderr_lines[1]}" = "vbtool: hint: did you mean 'collect'?" ]
+}
+
+@test "a unique prefix of a command is suggested; an ambiguous one is not" {
+	run --separate-stderr "$VBTOOL" expl
+	assert_failure 2
+	[ "${stderr_lines[1]}" = "vbtool: hint: did you mean 'explain-oom'?" ]
+	run --separate-stderr "$VBTOOL" t # top and target
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "vbtool: unknown command 't'" ]
+	[ "${stderr_lines[1]}" = "vbtool: hint: try 'vbtool --help'" ]
+}
+
+@test "a misspelt long option suggests the command's option, exit 2" {
+	run --separate-stderr "$VBTOOL" status --jsno
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "vbtool: status: unrecognized option '--jsno'" ]
+	[ "${stderr_lines[1]}" = "vbtool: hint: did you mean '--json'?" ]
+	run --separate-stderr "$VBTOOL" status --sysrot=/x
+	assert_failure 2
+	[ "${stderr_lines[1]}" = "vbtool: hint: did you mean '--sysroot'?" ]
+	run --separate-stderr "$VBTOOL" top --itrations 3
+	assert_failure 2
+	[ "${stderr_lines[1]}" = "vbtool: hint: did you mean '--iterations'?" ]
+	run --separate-stderr "$VBTOOL" explain-oom --breif
+	assert_failure 2
+	[ "${stderr_lines[1]}" = "vbtool: hint: did you mean '--brief'?" ]
+	run --separate-stderr "$VBTOOL" collect --outptu x
+	assert_failure 2
+	[ "${stderr_lines[1]}" = "vbtool: hint: did you mean '--output'?" ]
+	run --separate-stderr "$VBTOOL" target --froce
+	assert_failure 2
+	[ "${stderr_lines[1]}" = "vbtool: hint: did you mean '--force'?" ]
+	run --separate-stderr "$VBTOOL" --versoin
+	assert_failure 2
+	[ "${stderr_lines[1]}" = "vbtool: hint: did you mean '--version'?" ]
+}
+
+@test "a word far from every name gets no suggestion, and is printed cleaned" {
+	run --separate-stderr "$VBTOOL" status --frobnicate
+	assert_failure 2
+	[ "${stderr_lines[1]}" = "vbtool: hint: try 'vbtool status --help'" ]
+	run --separate-stderr "$VBTOOL" $'st\033[2Jatus'
+	assert_failure 2
+	[[ "$stderr" != *$'\033'* ]]
+}
+
+@test "a flag given a value says so instead of 'unrecognized'" {
+	run --separate-stderr "$VBTOOL" status --json=yes
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "vbtool: status: option '--json' takes no argument" ]
+	[ "${stderr_lines[1]}" = "vbtool: hint: try 'vbtool status --help'" ]
+}

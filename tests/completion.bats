@@ -55,3 +55,37 @@ complete_words() { # the command line as words; completes the last one
 	assert_line "sub"
 	refute_line "file"
 }
+
+# Issue #12: the short options too. The source of truth is each command's
+# getopt_long option string in src/ (the letters, without the ':' marks).
+short_options_of() { # FILE: "-x" for each letter of its getopt_long string
+	grep -oE 'getopt_long\(argc, argv, "[^"]*"' "$TOP_SRCDIR/src/$1" | sed 's/.*"\(.*\)"/\1/' |
+		tr -d '+:' | grep -oE '[A-Za-z]' | sed 's/^/-/'
+}
+
+@test "every command's short options are completed" {
+	for pair in status:cmd_status.c top:cmd_top.c explain-oom:cmd_explain_oom.c \
+		collect:cmd_collect.c target:cmd_target.c; do
+		c=${pair%%:*}
+		opts=$(short_options_of "${pair#*:}")
+		[ -n "$opts" ]
+		run complete_words vbtool "$c" -
+		for o in $opts; do assert_line -- "$o"; done
+	done
+}
+
+@test "the global short options are completed before the command" {
+	opts=$(short_options_of vbtool.c)
+	[ "$opts" = "$(printf -- '-h\n-V')" ]
+	run complete_words vbtool -
+	for o in $opts; do assert_line -- "$o"; done
+	run complete_words vbtool --sysroot /tmp -
+	assert_line -- "-V"
+}
+
+@test "a short option's argument is not completed as an option or a command" {
+	run complete_words vbtool status -t ""
+	assert_output ""
+	run complete_words vbtool top -n ""
+	assert_output ""
+}

@@ -53,3 +53,65 @@ check_options() { # page command...
 		page vbtool.8 | grep -qE "^\.B $n$" || { echo "exit $n undocumented"; false; }
 	done
 }
+
+# Issue #12: the pages as `make install` puts them (the footer's version
+# comes from configure), every one clean, with FILES, and vbtool-target.
+PAGES="vbtool.8 vbtool-top.8 vbtool-explain-oom.8 vbtool-host.8 vbtool-kmod.8 vbtool-target.8"
+
+install_pages() { # installs the man pages under $BATS_TEST_TMPDIR/d; prints the man8 dir
+	make -s -C "$TOP_BUILDDIR" install-man DESTDIR="$BATS_TEST_TMPDIR/d" >/dev/null || return 1
+	local dir; dir=$(find "$BATS_TEST_TMPDIR/d" -type d -name man8)
+	[ -n "$dir" ] && [ -d "$dir" ] && echo "$dir"
+}
+
+render() { # man8-dir page: the page as text, warnings on stderr (.so is relative to the man root)
+	(cd "$1/.." && MANWIDTH=80 LC_ALL=C.UTF-8 man --warnings -l "man8/$2")
+}
+
+@test "make install-man installs every page, vbtool-target too" {
+	dir=$(install_pages)
+	for p in $PAGES; do [ -f "$dir/$p" ] || { echo "$p not installed"; false; }; done
+	grep -qx '\.so man8/vbtool-host\.8' "$dir/vbtool-target.8"
+	render "$dir" vbtool-target.8 | grep -q 'vbtool target'
+}
+
+@test "every page renders without a warning (man --warnings)" {
+	dir=$(install_pages)
+	for p in $PAGES; do
+		run --separate-stderr render "$dir" "$p"
+		assert_success
+		[ -n "$output" ]
+		[ -z "$stderr" ] || { echo "$p: $stderr"; false; }
+	done
+}
+
+@test "no macro line in a page has an unbalanced quote" {
+	# an odd '"' count makes the last argument swallow the rest of the line
+	for f in "$TOP_SRCDIR"/man/*.8; do
+		run awk -F'"' '/^[.\x27]/ && !/\\"/ && NF % 2 == 0 { print FILENAME ":" FNR ": " $0 }' "$f"
+		assert_output ""
+	done
+}
+
+@test "every page's footer carries the version vbtool --version prints" {
+	dir=$(install_pages)
+	version=$("$VBTOOL" --version)
+	[[ "$version" == "vbtool "[0-9]* ]]
+	for p in $PAGES; do
+		last=$(render "$dir" "$p" 2>/dev/null | sed '/^[[:space:]]*$/d' | tail -n 1)
+		[[ "$last" == "$version "* ]] || { echo "$p footer: $last"; false; }
+	done
+}
+
+@test "every page has a FILES section" {
+	dir=$(install_pages)
+	for p in $PAGES; do
+		render "$dir" "$p" 2>/dev/null | grep -qx 'FILES' || { echo "$p has no FILES"; false; }
+	done
+}
+
+@test "the module's page has EXIT STATUS and EXAMPLES" {
+	for s in "EXIT STATUS" "EXAMPLES" "FILES"; do
+		grep -qx "\.SH $s" "$TOP_SRCDIR/man/vbtool-kmod.8" || { echo "vbtool-kmod.8 lacks $s"; false; }
+	done
+}

@@ -2,6 +2,7 @@
  * reader to the same path under the stage, plus a MANIFEST of what was not. */
 #include "capture/capture.h"
 #include "base/format.h"
+#include "sources/hypervisor.h"
 #include "sources/klog.h"
 #include "sources/sysroot.h"
 #include "sources/virtio.h"
@@ -237,6 +238,11 @@ void capture_all(struct capture *c)
 						   "/proc/uptime", "/proc/zoneinfo" };
 	for (size_t i = 0; i < sizeof(proc_files) / sizeof(proc_files[0]); i++)
 		copy_file(c, proc_files[i], PROC_FILE_MAX);
+	/* which hypervisor (sources/hypervisor.c reads the same, as bounded) */
+	copy_file(c, PROC_CPUINFO, PROC_FILE_MAX);
+	static const char *const hyp_files[] = { DMI_SYS_VENDOR, DMI_PRODUCT_NAME, SYS_HYPERVISOR_TYPE };
+	for (size_t i = 0; i < sizeof(hyp_files) / sizeof(hyp_files[0]); i++)
+		copy_file(c, hyp_files[i], SYSFS_ATTR_MAX);
 	capture_virtio(c);
 	static const char *const module_dirs[] = { "/sys/module/virtio_balloon", "/sys/module/vmw_balloon",
 						    "/sys/module/hv_balloon", "/sys/bus/vmbus/drivers/hv_balloon" };

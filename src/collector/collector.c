@@ -2,6 +2,7 @@
  * balloon summary and the findings from it. */
 #include "collector/collector.h"
 #include "sources/debugfs.h"
+#include "sources/hypervisor.h"
 #include "sources/klog.h"
 #include "sources/procfs.h"
 #include "sources/sysroot.h"
@@ -88,6 +89,22 @@ static void collect_system(struct balloon_report *r)
 		r->sys.page_size_assumed = true;
 	}
 	free(ps);
+}
+
+/* Absent is normal (Firecracker has no DMI); anything else is said. */
+static void collect_hypervisor(struct balloon_report *r)
+{
+	hypervisor_read(&r->hyp);
+	const struct {
+		enum src_status st;
+		const char *path;
+	} f[] = { { r->hyp.dmi, DMI_SYS_VENDOR }, { r->hyp.xen, SYS_HYPERVISOR_TYPE }, { r->hyp.cpuinfo, PROC_CPUINFO } };
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
+		if (f[i].st != SRC_OK && f[i].st != SRC_ABSENT)
+			report_add_problem(r, f[i].path, NULL, "%s",
+					   f[i].st == SRC_DENIED  ? "permission denied"
+					   : f[i].st == SRC_ERROR ? "not read or not understood (too long, or not a regular file)"
+								 : src_status_name(f[i].st));
 }
 
 static void collect_proc(struct balloon_report *r)
@@ -260,6 +277,7 @@ void report_collect(struct balloon_report *r, const struct collect_options *opt)
 	if (!sysroot_is_live())
 		r->sysroot = xstrdup(sysroot_get());
 	collect_system(r);
+	collect_hypervisor(r);
 	virtio_scan(r);
 	collect_proc(r);
 	collect_debugfs(r);

@@ -44,4 +44,4 @@ tests_unit_test_qmp_values_SOURCES = tests/unit/test_qmp_values.c tests/unit/tap
 tests_unit_test_qmp_values_LDADD = $(VBTOOL_LIBS)
 
 BENCHES += bench/qmp.sh
-dist_man_MANS += man/vbtool-host.8
+man_MANS += man8/vbtool-host.8

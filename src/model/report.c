@@ -96,6 +96,9 @@ void report_free(struct balloon_report *r)
 	free(r->sysroot);
 	free(r->sys.kernel);
 	free(r->sys.hostname);
+	free(r->hyp.sys_vendor);
+	free(r->hyp.product_name);
+	free(r->hyp.hypervisor_type);
 	for (size_t i = 0; i < r->ndevices; i++)
 		virtio_device_free(&r->devices[i]);
 	free(r->devices);

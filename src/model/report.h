@@ -190,9 +190,21 @@ struct system_info {
 	bool page_size_assumed;
 };
 
+/* Which hypervisor runs the VM, as the guest can tell (sources/hypervisor.c).
+ * A string is NULL when its file is absent or unreadable. */
+struct hypervisor_info {
+	enum src_status dmi; /* /sys/class/dmi/id/sys_vendor; Firecracker has no DMI at all */
+	char *sys_vendor, *product_name;
+	enum src_status xen;  /* /sys/hypervisor/type */
+	char *hypervisor_type; /* "xen" */
+	enum src_status cpuinfo;
+	int cpu_flag; /* the "hypervisor" CPU flag: 1 set, 0 not, -1 unknown (no x86 flags line) */
+};
+
 struct balloon_report {
 	char *sysroot; /* NULL when live */
 	struct system_info sys;
+	struct hypervisor_info hyp;
 	struct virtio_device *devices; /* balloons (device id 5) */
 	size_t ndevices;
 	struct virtio_device *related; /* virtio-mem and other memory devices */
@@ -226,5 +238,7 @@ void report_add_problem(struct balloon_report *r, const char *what, const char *
 void balloon_summarize(struct balloon_report *r);
 void findings_evaluate(struct balloon_report *r);
 bool report_has_balloon(const struct balloon_report *r);
+/* The one-sentence answer that opens `status` (answer.c); free it. */
+char *report_answer(const struct balloon_report *r);
 
 #endif

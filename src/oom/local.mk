@@ -25,7 +25,7 @@ tests_unit_test_oom_events_SOURCES = tests/unit/test_oom_events.c tests/unit/tap
 tests_unit_test_oom_events_LDADD = $(VBTOOL_LIBS)
 
 TESTS += tests/explain-oom.bats tests/explain-oom-bad-input.bats tests/explain-oom-field.bats tests/explain-oom-time.bats tests/explain-oom-brief.bats
-dist_man_MANS += man/vbtool-explain-oom.8
+man_MANS += man8/vbtool-explain-oom.8
 BENCHES += bench/explain-oom.sh
 # tests/data (the corpus, synthetic logs and make-logs.py) and bench/ are
 # already in EXTRA_DIST as whole directories.

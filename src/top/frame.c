@@ -35,16 +35,27 @@ void top_frame_sparkline(struct top_canvas *c, int row, int col, int width, cons
 	}
 	if (isinf(hi))
 		return;
-	/* MemAvailable hardly moves against its own size: scale it to its range */
-	if (s != TS_AVAILABLE_KB)
-		lo = 0;
+	/* Sizes are drawn against the RAM the VM was given, so the height says
+	 * how much of the VM it is and a 1 MiB wobble stays flat; rates and
+	 * percentages have no such bound and use 0 to their own maximum. */
+	lo = 0;
+	if (top_series_info[s].is_kb) {
+		/* without zoneinfo, the RAM bar's total (MemTotal, plus the
+		 * balloon when the kernel took it out) is the best bound left */
+		if (m->r.balloon.ram_kb.known && m->r.balloon.ram_kb.v > 0)
+			hi = (double)m->r.balloon.ram_kb.v;
+		else if (m->ram.known && m->ram.total > 0)
+			hi = (double)m->ram.total;
+	}
 	for (size_t i = 0; i < n; i++) {
 		double v = top_model_history(m, s, i);
 		int x = col + width - 1 - (int)i;
 		if (isnan(v))
 			continue;
-		int level = hi > lo ? (int)lround((v - lo) / (hi - lo) * 7.0) : (v > 0 ? (s == TS_AVAILABLE_KB ? 3 : 7) : 0);
+		int level = hi > lo ? (int)lround((v - lo) / (hi - lo) * 7.0) : (v > 0 ? 7 : 0);
 		level = level < 0 ? 0 : level > 7 ? 7 : level;
+		if (level == 0 && v > lo)
+			level = 1; /* something, however small, is not nothing */
 		top_canvas_put(c, row, x, TA_GRAPH, unicode ? 0x2581u + (uint32_t)level : (uint32_t)ascii_levels[level]);
 	}
 }
@@ -155,13 +166,13 @@ static int draw_panels(struct top_canvas *c, int row, int max_row, const struct 
 		row = draw_virtio_panel(c, row, max_row, r, &r->devices[i]);
 		any = true;
 	}
-	if (row < max_row && (r->vmw_driver || r->dvmw.status == SRC_OK)) {
+	if (row < max_row && top_has_vmw(r)) {
 		int x = top_canvas_text(c, row, 0, TA_TITLE, "vmw_balloon");
 		x = draw_panel_common(c, row, x, r);
 		draw_mode(c, row++, x + 2, r);
 		any = true;
 	}
-	if (row < max_row && (r->hv_driver || r->dhv.status == SRC_OK)) {
+	if (row < max_row && top_has_hv(r)) {
 		int x = top_canvas_text(c, row, 0, TA_TITLE, "hv_balloon");
 		x = draw_panel_common(c, row, x, r);
 		draw_mode(c, row++, x + 2, r);
@@ -326,10 +337,10 @@ static int draw_events(struct top_canvas *c, int row, int max_row, const struct 
 static const char *const help_lines[] = {
 	"vbtool top: keys",
 	"",
-	"  q          quit",
+	"  q F10 Esc  quit",
 	"  space      pause / resume sampling",
 	"  + / -      longer / shorter interval",
-	"  h or ?     this help (any key closes it)",
+	"  h ? F1     this help (any key closes it)",
 	"",
 	"RAM bar: # used  ~ cache  . free  B balloon",
 	"Graphs: newest sample at the right",

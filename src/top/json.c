@@ -49,9 +49,9 @@ static struct json_object *balloons_json(const struct balloon_report *r)
 		const struct virtio_device *d = &r->devices[i];
 		json_object_array_add(a, balloon_json(r, d->name ? d->name : "?", d->driver, d));
 	}
-	if (r->vmw_driver || r->dvmw.status == SRC_OK)
+	if (top_has_vmw(r))
 		json_object_array_add(a, balloon_json(r, "vmw_balloon", "vmw_balloon", NULL));
-	if (r->hv_driver || r->dhv.status == SRC_OK)
+	if (top_has_hv(r))
 		json_object_array_add(a, balloon_json(r, "hv_balloon", "hv_balloon", NULL));
 	return a;
 }

@@ -9,6 +9,6 @@ libvbtool_a_SOURCES += src/cmd_top.c \
 	src/top/json.c src/top/json.h \
 	src/top/tui.c \
 	src/top/batch.c
-TESTS += tests/top.bats
-dist_man_MANS += man/vbtool-top.8
+TESTS += tests/top.bats tests/top-keys.bats
+man_MANS += man8/vbtool-top.8
 BENCHES += bench/top.sh

@@ -137,6 +137,21 @@ double top_model_history(const struct top_model *m, enum top_series s, size_t ba
 	return m->hist[s][(m->hist_head + TOP_HISTORY - 1 - back) % TOP_HISTORY];
 }
 
+bool top_has_vmw(const struct balloon_report *r)
+{
+	return r->vmw_driver || r->dvmw.status == SRC_OK;
+}
+
+bool top_has_hv(const struct balloon_report *r)
+{
+	return r->hv_driver || r->dhv.status == SRC_OK;
+}
+
+size_t top_balloon_count(const struct balloon_report *r)
+{
+	return r->ndevices + (top_has_vmw(r) ? 1 : 0) + (top_has_hv(r) ? 1 : 0);
+}
+
 struct opt_u64 top_model_target_kb(const struct balloon_report *r)
 {
 	if (r->dvirtio_module.target_kb.known)
@@ -208,14 +223,25 @@ static bool has_name(char **keys, size_t n, const char *name, const char **key)
 	return false;
 }
 
-/* Device and driver changes, seen as differences between two samples. */
+/* Device and driver changes, seen as differences between two samples.
+ * vmw_balloon and hv_balloon count as devices named after their driver. */
 static void diff_devices(struct top_model *m, bool first)
 {
 	const struct balloon_report *r = &m->r;
-	char **keys = xcalloc(r->ndevices ? r->ndevices : 1, sizeof(char *));
+	size_t nkeys = top_balloon_count(r);
+	char **keys = xcalloc(nkeys ? nkeys : 1, sizeof(char *));
 	for (size_t i = 0; i < r->ndevices; i++)
 		keys[i] = dev_key(&r->devices[i]);
+	size_t k = r->ndevices;
+	if (top_has_vmw(r))
+		keys[k++] = xstrdup("vmw_balloon vmw_balloon");
+	if (top_has_hv(r))
+		keys[k++] = xstrdup("hv_balloon hv_balloon");
 	if (!first) {
+		if (top_has_vmw(r) && !has_name(m->dev_keys, m->ndev_keys, "vmw_balloon", NULL))
+			top_model_add_event(m, TE_DEVICE_ADDED, NULL, "balloon device vmw_balloon added (driver vmw_balloon)");
+		if (top_has_hv(r) && !has_name(m->dev_keys, m->ndev_keys, "hv_balloon", NULL))
+			top_model_add_event(m, TE_DEVICE_ADDED, NULL, "balloon device hv_balloon added (driver hv_balloon)");
 		for (size_t i = 0; i < r->ndevices; i++) {
 			const char *old;
 			const char *name = r->devices[i].name ? r->devices[i].name : "?";
@@ -229,14 +255,14 @@ static void diff_devices(struct top_model *m, bool first)
 		for (size_t i = 0; i < m->ndev_keys; i++) {
 			char *sp = strchr(m->dev_keys[i], ' ');
 			char *name = xstrndup(m->dev_keys[i], sp ? (size_t)(sp - m->dev_keys[i]) : strlen(m->dev_keys[i]));
-			if (!has_name(keys, r->ndevices, name, NULL))
+			if (!has_name(keys, nkeys, name, NULL))
 				top_model_add_event(m, TE_DEVICE_REMOVED, NULL, "balloon device %s removed", name);
 			free(name);
 		}
 	}
 	free_dev_keys(m);
 	m->dev_keys = keys;
-	m->ndev_keys = r->ndevices;
+	m->ndev_keys = nkeys;
 }
 
 static void size_event(struct top_model *m, bool first)
@@ -244,14 +270,20 @@ static void size_event(struct top_model *m, bool first)
 	struct opt_u64 now = m->r.balloon.size_kb;
 	char a[32], b[32];
 	if (first) {
-		const char *drv = m->r.ndevices && m->r.devices[0].driver ? m->r.devices[0].driver : NULL;
+		const char *drv = NULL;
+		if (m->r.ndevices)
+			drv = m->r.devices[0].driver;
+		else if (top_has_vmw(&m->r))
+			drv = "vmw_balloon";
+		else if (top_has_hv(&m->r))
+			drv = "hv_balloon";
+		size_t n = top_balloon_count(&m->r);
 		if (now.known)
-			top_model_add_event(m, TE_STARTED, NULL, "watching: %zu balloon device(s)%s%s, balloon %s",
-					    m->r.ndevices, drv ? ", driver " : "", drv ? drv : "",
-					    fmt_kb(a, sizeof(a), now.v));
+			top_model_add_event(m, TE_STARTED, NULL, "watching: %zu balloon device(s)%s%s, balloon %s", n,
+					    drv ? ", driver " : "", drv ? drv : "", fmt_kb(a, sizeof(a), now.v));
 		else
 			top_model_add_event(m, TE_STARTED, NULL, "watching: %zu balloon device(s), balloon size unknown",
-					    m->r.ndevices);
+					    n);
 	} else if (now.known && m->prev_size_kb.known && now.v != m->prev_size_kb.v) {
 		bool grew = now.v > m->prev_size_kb.v;
 		uint64_t d = grew ? now.v - m->prev_size_kb.v : m->prev_size_kb.v - now.v;

@@ -98,6 +98,12 @@ struct top_event *top_model_add_event(struct top_model *m, enum top_event_kind k
 void top_event_set_verdict(struct top_event *e, const char *code, const char *summary);
 /* The i-th newest event (0 = newest), or NULL. */
 const struct top_event *top_model_event(const struct top_model *m, size_t i);
+/* The balloons top shows, one panel and one JSON entry each: every virtio
+ * balloon device, plus vmw_balloon and hv_balloon, which have no virtio
+ * device but are balloons all the same. */
+bool top_has_vmw(const struct balloon_report *r);
+bool top_has_hv(const struct balloon_report *r);
+size_t top_balloon_count(const struct balloon_report *r);
 /* The balloon's target in kB when a driver interface states one. */
 struct opt_u64 top_model_target_kb(const struct balloon_report *r);
 

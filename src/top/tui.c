@@ -140,6 +140,10 @@ int top_run_tui(const struct top_options *o)
 		return VB_EXIT_FAILURE;
 	}
 	screen_active = true;
+	/* Esc quits: wait 25 ms, not ncurses' default second, for the rest of
+	 * an escape sequence before taking the byte as the Esc key (F1, F10
+	 * and the arrows arrive as sequences starting with ESC, at once) */
+	set_escdelay(25);
 	cbreak();
 	noecho();
 	keypad(stdscr, TRUE);
@@ -193,6 +197,8 @@ int top_run_tui(const struct top_options *o)
 		switch (ch) {
 		case 'q':
 		case 'Q':
+		case KEY_F(10): /* as htop */
+		case 27:	/* Esc, alone: see set_escdelay() above */
 			goto done;
 		case ' ':
 			paused = !paused;
@@ -211,6 +217,7 @@ int top_run_tui(const struct top_options *o)
 		case 'h':
 		case 'H':
 		case '?':
+		case KEY_F(1):
 			help = true;
 			break;
 		case 12: /* ^L */

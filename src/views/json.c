@@ -206,6 +206,16 @@ static struct json_object *balloon_json(const struct balloon_report *r)
 	ADD(o, "sources_agree", json_object_new_boolean(!b->disagree));
 	ADD(o, "accounting", json_object_new_string(accounting_name(b->accounting)));
 	ADD(o, "accounting_basis", json_str_or_null(b->accounting_basis));
+	/* the text view's "free pages" lines: pages the host takes back without
+	 * the balloon inflating; null when no device's negotiation is known */
+	const struct virtio_device *d = NULL;
+	for (size_t i = 0; i < r->ndevices && !d; i++)
+		if (r->devices[i].features.valid)
+			d = &r->devices[i];
+	ADD(o, "free_page_reporting",
+	    d ? json_object_new_boolean(features_test(&d->features, VIRTIO_BALLOON_F_REPORTING)) : NULL);
+	ADD(o, "free_page_hinting",
+	    d ? json_object_new_boolean(features_test(&d->features, VIRTIO_BALLOON_F_FREE_PAGE_HINT)) : NULL);
 	return o;
 }
 
@@ -228,6 +238,10 @@ struct json_object *view_status_json(const struct balloon_report *r)
 	struct json_object *root = json_object_new_object();
 	ADD(root, "vbtool_version", json_object_new_string(PACKAGE_VERSION));
 	ADD(root, "sysroot", json_str_or_null(r->sysroot));
+	/* the text view's first line */
+	char *answer = report_answer(r);
+	ADD(root, "answer", json_object_new_string(answer));
+	free(answer);
 
 	struct json_object *sys = json_object_new_object();
 	ADD(sys, "kernel", json_str_or_null(r->sys.kernel));
@@ -236,6 +250,17 @@ struct json_object *view_status_json(const struct balloon_report *r)
 	ADD(sys, "page_size", json_object_new_uint64(r->sys.page_size));
 	ADD(sys, "page_size_assumed", json_object_new_boolean(r->sys.page_size_assumed));
 	ADD(root, "system", sys);
+
+	const struct hypervisor_info *h = &r->hyp;
+	struct json_object *hyp = json_object_new_object();
+	ADD(hyp, "dmi_status", json_object_new_string(src_status_name(h->dmi)));
+	ADD(hyp, "sys_vendor", json_str_or_null(h->sys_vendor));
+	ADD(hyp, "product_name", json_str_or_null(h->product_name));
+	ADD(hyp, "hypervisor_type_status", json_object_new_string(src_status_name(h->xen)));
+	ADD(hyp, "hypervisor_type", json_str_or_null(h->hypervisor_type));
+	ADD(hyp, "cpuinfo_status", json_object_new_string(src_status_name(h->cpuinfo)));
+	ADD(hyp, "cpu_hypervisor_flag", h->cpu_flag < 0 ? NULL : json_object_new_boolean(h->cpu_flag));
+	ADD(root, "hypervisor", hyp);
 
 	struct json_object *devs = json_object_new_array();
 	for (size_t i = 0; i < r->ndevices; i++)

@@ -143,6 +143,36 @@ static void print_debugfs(FILE *out, const struct balloon_report *r)
 	}
 }
 
+/* Bits 3 and 5 give pages back without the balloon inflating: the host's
+ * RSS of the VM can shrink while every size above says 0. */
+static void print_free_page_notes(FILE *out, const struct balloon_report *r)
+{
+	for (size_t i = 0; i < r->ndevices; i++) {
+		const struct virtio_device *d = &r->devices[i];
+		if (!d->features.valid)
+			continue;
+		if (features_test(&d->features, VIRTIO_BALLOON_F_REPORTING))
+			fprintf(out, "  free pages    REPORTING negotiated: the guest reports free pages and the host takes "
+				     "them back without the balloon inflating (the VM's RSS on the host can shrink while the "
+				     "balloon shows 0)\n");
+		if (features_test(&d->features, VIRTIO_BALLOON_F_FREE_PAGE_HINT))
+			fprintf(out, "  free pages    FREE_PAGE_HINT negotiated: during live migration the guest hints which pages "
+				     "are free and the host skips them without the balloon inflating (the VM's RSS on the "
+				     "destination can be smaller while the balloon shows 0)\n");
+		break; /* one device's negotiation is the VM's */
+	}
+}
+
+static void print_oom_kills(FILE *out, const struct balloon_report *r)
+{
+	if (r->klog.status == SRC_OK)
+		fprintf(out, "\nOOM kills since boot: %u (kernel log)\n", r->klog.oom_kills);
+	else if (r->klog.status == SRC_NOT_READ)
+		fprintf(out, "\nOOM kills since boot: unknown (kernel log not read)\n");
+	else
+		fprintf(out, "\nOOM kills since boot: unknown (kernel log: %s)\n", src_status_name(r->klog.status));
+}
+
 static void print_answer(FILE *out, const struct balloon_report *r)
 {
 	const struct balloon_summary *bs = &r->balloon;
@@ -180,15 +210,45 @@ static void print_answer(FILE *out, const struct balloon_report *r)
 		: bs->accounting == ACCT_USED     ? "counted as used memory"
 						  : "unknown",
 		bs->accounting_basis);
+	print_free_page_notes(out, r);
+}
+
+/* DMI, /sys/hypervisor and the CPU flag as they are: no name is guessed. */
+static void print_hypervisor(FILE *out, const struct hypervisor_info *h)
+{
+	fprintf(out, "hypervisor: ");
+	if (h->dmi == SRC_OK)
+		fprintf(out, "DMI %s / %s", h->sys_vendor, h->product_name ? h->product_name : "unknown product");
+	else if (h->dmi == SRC_ABSENT)
+		fprintf(out, "no DMI tables");
+	else
+		fprintf(out, "DMI %s", src_status_name(h->dmi));
+	if (h->xen == SRC_OK)
+		fprintf(out, "; /sys/hypervisor/type %s", h->hypervisor_type);
+	else if (h->xen != SRC_ABSENT)
+		fprintf(out, "; /sys/hypervisor/type %s", src_status_name(h->xen));
+	if (h->cpu_flag == 1)
+		fprintf(out, "; the CPU's hypervisor flag is set (a virtual machine)\n");
+	else if (h->cpu_flag == 0)
+		fprintf(out, "; the CPU's hypervisor flag is not set\n");
+	else
+		fprintf(out, "; the CPU's hypervisor flag is unknown (/proc/cpuinfo: %s)\n",
+			h->cpuinfo == SRC_OK ? "no flags line" : src_status_name(h->cpuinfo));
 }
 
 static void status_text(FILE *out, const struct balloon_report *r)
 {
+	/* the question answered first (issue #12); the details below say why */
+	char *answer = report_answer(r);
+	fprintf(out, "%s\n\n", answer);
+	free(answer);
 	char *sysroot = term_dup(r->sysroot); /* the user's path, often named after the customer's host */
 	fprintf(out, "vbtool status: %s%s\n", r->sysroot ? "captured tree " : "this machine", sysroot ? sysroot : "");
 	free(sysroot);
-	fprintf(out, "kernel %s, host %s\n\n", r->sys.kernel ? r->sys.kernel : "unknown",
+	fprintf(out, "kernel %s, host %s\n", r->sys.kernel ? r->sys.kernel : "unknown",
 		r->sys.hostname ? r->sys.hostname : "unknown");
+	print_hypervisor(out, &r->hyp);
+	fputc('\n', out);
 	if (!r->ndevices)
 		fprintf(out, "No virtio balloon device%s.\n", r->device_scan == SRC_ERROR ? " (the device scan failed)" : "");
 	for (size_t i = 0; i < r->ndevices; i++) {
@@ -205,6 +265,7 @@ static void status_text(FILE *out, const struct balloon_report *r)
 	print_memory(out, r);
 	print_debugfs(out, r);
 	print_answer(out, r);
+	print_oom_kills(out, r);
 	if (!r->nfindings)
 		fprintf(out, "\nFindings: none\n");
 	else {
