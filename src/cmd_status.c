@@ -121,7 +121,7 @@ int cmd_status(int argc, char **argv)
 	}
 
 	struct balloon_report r;
-	struct collect_options copt = { .read_klog = klog };
+	struct collect_options copt = { .read_klog = klog, .read_hypervisor = true };
 	report_collect(&r, &copt);
 	bool ok;
 	if (json) {

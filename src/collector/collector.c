@@ -45,22 +45,40 @@ static enum src_status read_source(struct balloon_report *r, const char *path, s
 	return st;
 }
 
-/* A one-line file; an absent one is no problem, anything else (a link out
- * of a captured tree, a device) is reported rather than silently skipped. */
-static char *read_line_attr(struct balloon_report *r, const char *path)
+/* A one-line value (a sysfs or procfs attribute, DMI strings included: at
+ * most 255 bytes by SMBIOS). An absent file is no problem; anything else (a
+ * link out of a captured tree, a device, a value too long, several lines or
+ * NUL bytes) is reported and refused, never cut. */
+#define VALUE_MAX 255
+static enum src_status read_value(struct balloon_report *r, const char *path, char **out)
 {
+	*out = NULL;
 	struct file_data fd;
 	int e = sysroot_read(path, SYSFS_ATTR_MAX, &fd);
 	if (e < 0) {
 		if (e != -ENOENT)
 			report_add_problem(r, path, NULL, "%s", sysroot_strerror(e));
-		return NULL;
+		return errno_status(e);
 	}
 	const char *s = fd.data;
-	size_t n = trim_span(&s, strnlen(fd.data, fd.len));
-	char *v = n && n < 256 ? xstrndup_printable(s, n) : NULL;
+	size_t n = trim_span(&s, fd.len);
+	enum src_status st = SRC_ERROR;
+	if (n > VALUE_MAX)
+		report_add_problem(r, path, NULL, "longer than %d bytes: refused, not cut", VALUE_MAX);
+	else if (mem_has_nul(s, n) || memchr(s, '\n', n))
+		report_add_problem(r, path, NULL, "not one line of text: refused");
+	else if (n) {
+		*out = xstrndup_printable(s, n);
+		st = SRC_OK;
+	}
 	file_data_free(&fd);
-	return v;
+	return st;
+}
+
+static char *read_line_attr(struct balloon_report *r, const char *path)
+{
+	char *v = NULL;
+	return read_value(r, path, &v) == SRC_OK ? v : NULL;
 }
 
 static void collect_system(struct balloon_report *r)
@@ -94,17 +112,18 @@ static void collect_system(struct balloon_report *r)
 /* Absent is normal (Firecracker has no DMI); anything else is said. */
 static void collect_hypervisor(struct balloon_report *r)
 {
-	hypervisor_read(&r->hyp);
-	const struct {
-		enum src_status st;
-		const char *path;
-	} f[] = { { r->hyp.dmi, DMI_SYS_VENDOR }, { r->hyp.xen, SYS_HYPERVISOR_TYPE }, { r->hyp.cpuinfo, PROC_CPUINFO } };
-	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
-		if (f[i].st != SRC_OK && f[i].st != SRC_ABSENT)
-			report_add_problem(r, f[i].path, NULL, "%s",
-					   f[i].st == SRC_DENIED  ? "permission denied"
-					   : f[i].st == SRC_ERROR ? "not read or not understood (too long, or not a regular file)"
-								 : src_status_name(f[i].st));
+	struct hypervisor_info *h = &r->hyp;
+	h->dmi = read_value(r, DMI_SYS_VENDOR, &h->sys_vendor);
+	if (h->dmi == SRC_OK)
+		read_value(r, DMI_PRODUCT_NAME, &h->product_name);
+	h->xen = read_value(r, SYS_HYPERVISOR_TYPE, &h->hypervisor_type);
+	h->cpu_flag = -1;
+	struct file_data fd;
+	h->cpuinfo = read_source(r, PROC_CPUINFO, PROC_FILE_MAX, &fd, false, NULL);
+	if (h->cpuinfo == SRC_OK) {
+		h->cpu_flag = cpuinfo_hypervisor_flag(fd.data, fd.len);
+		file_data_free(&fd);
+	}
 }
 
 static void collect_proc(struct balloon_report *r)
@@ -277,7 +296,9 @@ void report_collect(struct balloon_report *r, const struct collect_options *opt)
 	if (!sysroot_is_live())
 		r->sysroot = xstrdup(sysroot_get());
 	collect_system(r);
-	collect_hypervisor(r);
+	r->hyp.cpu_flag = -1;
+	if (opt && opt->read_hypervisor)
+		collect_hypervisor(r);
 	virtio_scan(r);
 	collect_proc(r);
 	collect_debugfs(r);

@@ -8,6 +8,7 @@
 
 struct collect_options {
 	bool read_klog; /* the kernel log is the slowest source; top skips it */
+	bool read_hypervisor; /* fixed for a boot, and /proc/cpuinfo grows with CPUs: top skips it */
 };
 
 /* Reads every source into a fresh report; never fails as a whole: what could

@@ -12,11 +12,7 @@
 #define DMI_PRODUCT_NAME "/sys/class/dmi/id/product_name"
 #define SYS_HYPERVISOR_TYPE "/sys/hypervisor/type"
 #define PROC_CPUINFO "/proc/cpuinfo"
-/* DMI strings are at most 255 bytes (SMBIOS); a longer value is refused. */
-#define HYPERVISOR_VALUE_MAX 255
 
-/* Reads the files above (through the sysroot) into h. */
-void hypervisor_read(struct hypervisor_info *h);
 /* 1: the first "flags" line has "hypervisor", 0: it has not, -1: no such
  * line (not x86). */
 int cpuinfo_hypervisor_flag(const char *buf, size_t len);

@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	sysroot_set(root);
-	struct collect_options opt = { .read_klog = true };
+	struct collect_options opt = { .read_klog = true, .read_hypervisor = true };
 	struct balloon_report r;
 	report_collect(&r, &opt);
 	view_status_text(sink, &r);
