@@ -5,6 +5,7 @@
 
 bats_require_minimum_version 1.5.0
 load helpers
+load top-helpers
 
 setup() {
 	SOCK="$BATS_TEST_TMPDIR/tmux.sock"
@@ -12,46 +13,6 @@ setup() {
 
 teardown() {
 	tmux -S "$SOCK" kill-server 2>/dev/null || true
-}
-
-# --- as in tests/top.bats -------------------------------------------------
-
-tm() { tmux -S "$SOCK" "$@"; }
-
-start_shell() {
-	tm -f /dev/null new-session -d -x "$1" -y "$2" "env PS1='READY\$ ' bash --norc --noprofile"
-	wait_screen 'READY\$'
-}
-
-screen() { tm capture-pane -p; }
-
-# Waits (at most ~10 s: a readiness wait, not a timing assertion) until the
-# pane matches the extended regex; fails with the screen otherwise.
-wait_screen() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		if screen | grep -Eq -- "$1"; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "screen never matched: $1" >&2
-	screen >&2
-	return 1
-}
-
-# Waits (as wait_screen) until the pane no longer holds the fixed string.
-wait_gone() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		if ! screen | grep -Fq -- "$1"; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "screen still holds: $1" >&2
-	screen >&2
-	return 1
 }
 
 # A tiny captured tree: one virtio balloon of 262144 pages (1 GiB) in a VM

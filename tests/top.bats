@@ -5,6 +5,7 @@
 
 bats_require_minimum_version 1.5.0
 load helpers
+load top-helpers
 
 setup() {
 	SOCK="$BATS_TEST_TMPDIR/tmux.sock"
@@ -15,31 +16,6 @@ teardown() {
 	if [ -n "${VM_DIR:-}" ]; then
 		vm_shutdown
 	fi
-}
-
-tm() { tmux -S "$SOCK" "$@"; }
-
-# A shell in a detached tmux session of the given size.
-start_shell() {
-	tm -f /dev/null new-session -d -x "$1" -y "$2" "env PS1='READY\$ ' bash --norc --noprofile"
-	wait_screen 'READY\$'
-}
-
-screen() { tm capture-pane -p; }
-
-# Waits (at most ~10 s: a readiness wait, not a timing assertion) until the
-# pane matches the extended regex; fails with the screen otherwise.
-wait_screen() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		if screen | grep -Eq -- "$1"; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "screen never matched: $1" >&2
-	screen >&2
-	return 1
 }
 
 # The balloon as sysfs states it: name and driver of the device with id 5.
