@@ -30,6 +30,7 @@ cat_all() { cat $files; kmsg; }
 status_cmd() { "$VBTOOL" status; }
 status_json() { "$VBTOOL" status --json; }
 status_nolog() { "$VBTOOL" status --no-kernel-log; }
+status_prom() { "$VBTOOL" status --format prometheus; }
 cat_nolog() { cat $files; }
 
 c=$(measure cat_all)
@@ -42,3 +43,21 @@ echo "median wall time: cat ${c} us, vbtool status ${s} us, status --json ${j} u
 echo "without the kernel log: cat ${cn} us, vbtool status --no-kernel-log ${sn} us"
 awk -v s="$s" -v c="$c" -v j="$j" -v sn="$sn" -v cn="$cn" 'BEGIN {
 	printf "ratio status/cat: %.2f, json/cat: %.2f, no-log: %.2f (target: within 2x)\n", s / c, j / c, sn / cn }'
+# --format prometheus against --json, in the same run, run by run in turn
+# so that the other load on the machine hits both alike. Target: within 1.2x.
+pairs=$(mktemp)
+i=0
+while [ $i -lt "$RUNS" ]; do
+	for f in status_json status_prom; do
+		s=$(date +%s%N)
+		$f >/dev/null 2>&1 || true
+		e=$(date +%s%N)
+		echo "$f $(((e - s) / 1000))"
+	done
+	i=$((i + 1))
+done >"$pairs"
+pj=$(awk '$1 == "status_json" { print $2 }' "$pairs" | median)
+pp=$(awk '$1 == "status_prom" { print $2 }' "$pairs" | median)
+rm -f "$pairs"
+echo "median wall time: status --format prometheus ${pp} us, status --json ${pj} us"
+awk -v p="$pp" -v j="$pj" 'BEGIN { printf "ratio prometheus/json: %.2f (target: within 1.2x)\n", p / j }'

@@ -5,14 +5,19 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sources/klog.h"
+#include "capture/capture.h"
 #include "oom/event.h"
 #include "oom/input.h"
 #include "oom/scan.h"
+#include "oom/reverse.h"
 #include "oom/verdict.h"
 #include "oom/view.h"
 #include "views/views.h"
@@ -20,7 +25,7 @@
 
 static void help(void)
 {
-	printf("Usage: vbtool explain-oom [--brief] [--json] [FILE...]\n\n"
+	printf("Usage: vbtool explain-oom [--brief | --json | --html OUT] [FILE...]\n\n"
 	       "Explain every OOM kill in kernel logs, and whether a memory balloon took\n"
 	       "the memory the guest needed. FILE may be plain, .gz, .xz or .zst; '-' is\n"
 	       "stdin. Without FILE, the live kernel log (/dev/kmsg) is read.\n"
@@ -32,9 +37,14 @@ static void help(void)
 	       "  --brief     one line per event, printed as it ends: time, kind, victim,\n"
 	       "              verdict, the number that matters (with --json: JSON Lines)\n"
 	       "  --json      machine-readable output (see vbtool-explain-oom(8))\n"
+	       "  --sort KEY  the task table's order: rss (default), swap, pid, name\n"
+	       "  --html OUT  write one self-contained HTML page to OUT (a timeline, a\n"
+	       "              table of events, folded details) instead of the report\n"
 	       "  -h, --help  this help\n\n"
 	       "Verdicts: memcg-limit, constrained, balloon-held-memory, balloon-deflated,\n"
-	       "fragmentation, single-task, balloon-estimated, insufficient-evidence.\n\n"
+	       "fragmentation, single-task, balloon-estimated, insufficient-evidence,\n"
+	       "manual-oom, slab-unreclaimable, panic-on-oom, no-killable-task,\n"
+	       "sysrq-manual-oom, balloon-notifier-frame.\n\n"
 	       "Exit status: 0 events found, 3 no OOM event, 1 read error, 2 usage.\n");
 }
 
@@ -89,6 +99,16 @@ static int read_file(struct oom_parser *p, unsigned idx, struct oom_input_info *
 	r = oom_scan_input(in, p);
 	oom_parser_end_file(p);
 	oom_input_close(in);
+	/* newest line first (journalctl -r): read it again, backwards; only a
+	 * regular file can be read twice (not stdin, not a FIFO) */
+	struct stat st;
+	if (r == 0 && strcmp(info->name, "-") != 0 && oom_parser_file_reversed(p) && stat(info->name, &st) == 0 &&
+	    S_ISREG(st.st_mode) && oom_input_open(info->name, &in) == 0) {
+		r = oom_scan_reversed(in, p, idx);
+		oom_input_close(in);
+		if (r > 0)
+			r = 0;
+	}
 	if (r < 0) {
 		info->error = oom_input_strerror(r);
 		vb_err("explain-oom: %s: %s", info->name, info->error);
@@ -97,15 +117,83 @@ static int read_file(struct oom_parser *p, unsigned idx, struct oom_input_info *
 	return 0;
 }
 
+/* While the logs are read (a big log takes seconds), SIGINT, SIGTERM or
+ * SIGHUP removes the page's temporary file, then ends vbtool by the same
+ * signal: no half-written .tmp is left next to OUT. unlinkat is
+ * async-signal-safe; the page is set before the handlers and cleared before
+ * the file is committed. */
+static struct capture_output *volatile pending_page;
+static const int page_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void page_signal(int sig)
+{
+	struct capture_output *o = pending_page;
+	if (o)
+		unlinkat(o->dirfd, o->tmpname, 0);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Guards o (NULL: puts the handlers found before back). */
+static void page_guard(struct capture_output *o)
+{
+	static struct sigaction before[sizeof(page_signals) / sizeof(page_signals[0])];
+	pending_page = o;
+	for (size_t i = 0; i < sizeof(page_signals) / sizeof(page_signals[0]); i++) {
+		if (!o) {
+			sigaction(page_signals[i], &before[i], NULL);
+			continue;
+		}
+		/* a signal ignored when vbtool started (nohup) stays ignored */
+		if (sigaction(page_signals[i], NULL, &before[i]) == 0 && before[i].sa_handler == SIG_IGN)
+			continue;
+		signal(page_signals[i], page_signal);
+	}
+}
+
+/* The page goes to a new file next to PATH (opened before the logs are
+ * read, so a bad PATH fails at once), renamed onto it once complete (never
+ * written through a symlink), like collect's tarball. Errors are printed;
+ * -1. */
+static int write_html(struct capture_output *out, const struct oom_report *rep)
+{
+	page_guard(NULL);
+	struct capture_output o = *out;
+	const char *path = o.path;
+	int fd = dup(o.fd);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		vb_err("explain-oom: %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		capture_output_discard(&o);
+		return -1;
+	}
+	bool ok = oom_view_html(f, rep);
+	int e = ok ? 0 : errno;
+	if (fclose(f) != 0 && !e)
+		e = errno, ok = false;
+	if (!ok) {
+		vb_err("explain-oom: %s: %s", path, strerror(e ? e : EIO));
+		capture_output_discard(&o);
+		return -1;
+	}
+	return capture_output_commit(&o);
+}
+
 int cmd_explain_oom(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "brief", no_argument, NULL, 'b' },
+		{ "html", required_argument, NULL, 'H' },
+		{ "sort", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool json = false, brief = false;
+	const char *html = NULL;
+	enum oom_sort sort = OOM_SORT_RSS;
 	int c;
 	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -115,6 +203,13 @@ int cmd_explain_oom(int argc, char **argv)
 		case 'b':
 			brief = true;
 			break;
+		case 'H':
+			html = optarg;
+			break;
+		case 's':
+			if (!oom_sort_parse(optarg, &sort))
+				return usage_error("explain-oom", "--sort takes rss, swap, pid or name, not '%s'", optarg);
+			break;
 		case 'h':
 			help();
 			return VB_EXIT_OK;
@@ -122,7 +217,20 @@ int cmd_explain_oom(int argc, char **argv)
 			return option_error("explain-oom", c, argv, opts);
 		}
 	}
+	if (html && (brief || json))
+		return usage_error("explain-oom", "--html writes a page, not with %s", brief ? "--brief" : "--json");
+	if (html && !html[0])
+		return usage_error("explain-oom", "--html needs a file name");
 	int nfiles = argc - optind;
+	/* the live log may be root-only: its page is too */
+	bool live = nfiles == 0;
+	for (int i = optind; i < argc; i++)
+		live = live || strcmp(argv[i], "/dev/kmsg") == 0;
+	struct capture_output page;
+	if (html && capture_output_open_as(&page, html, "explain-oom", live ? 0600 : 0644) < 0)
+		return VB_EXIT_FAILURE;
+	if (html)
+		page_guard(&page);
 	size_t ninputs = nfiles > 0 ? (size_t)nfiles : 1;
 	struct oom_input_info *inputs = xcalloc(ninputs, sizeof(*inputs));
 	struct oom_parser *p = oom_parser_new();
@@ -158,8 +266,11 @@ int cmd_explain_oom(int argc, char **argv)
 
 	struct oom_report rep;
 	oom_report_build(&rep, p, &dropped, inputs, ninputs);
+	rep.sort = sort;
 	bool write_ok;
-	if (json) {
+	if (html) {
+		write_ok = write_html(&page, &rep) == 0;
+	} else if (json) {
 		write_ok = oom_view_json(stdout, &rep);
 	} else {
 		oom_view_text(stdout, &rep);
@@ -167,7 +278,7 @@ int cmd_explain_oom(int argc, char **argv)
 	}
 	if (fflush(stdout) != 0)
 		write_ok = false;
-	if (!write_ok)
+	if (!write_ok && !html)
 		vb_err("explain-oom: writing the report: %s", strerror(errno));
 	uint64_t nev = rep.totals.events;
 	oom_report_free(&rep);

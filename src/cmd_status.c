@@ -1,5 +1,5 @@
 /* vbtool status: the one-screen answer, for this machine, a captured tree,
- * or (with --qmp/--virsh) VMs seen from the host. */
+ * or (with --qmp/--libvirt) VMs seen from the host. */
 #include "commands.h"
 #include "host/host.h"
 #include "model/report.h"
@@ -7,6 +7,7 @@
 #include "sources/sysroot.h"
 #include "views/views.h"
 #include "base/util.h"
+#include "base/textfile.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -17,15 +18,20 @@ static void usage(FILE *out)
 {
 	fprintf(out, "Usage: vbtool status [--json] [--sysroot DIR] [--no-kernel-log]\n"
 		     "       vbtool status --qmp SOCKET... [--json] [--timeout S] [--stats-interval N]\n"
-		     "       vbtool status --virsh DOMAIN... [--json]\n\n"
+		     "       vbtool status --libvirt [DOMAIN...] [--connect URI] [--json] [--stats-interval N]\n\n"
 		     "Is there a balloon, what did it negotiate, how much memory does the host hold?\n\n"
 		     "  -j, --json             the same report as JSON (names documented in vbtool(8))\n"
-		     "      --sysroot DIR      read DIR/sys and DIR/proc (e.g. from vbtool collect)\n"
+		     "      --format FMT       text, json or prometheus (metrics listed in vbtool(8))\n"
+		     "      --textfile DIR     write DIR/vbtool.prom atomically (node_exporter's textfile collector)\n"
+		     "      --sysroot DIR      read DIR/sys and DIR/proc (e.g. from vbtool collect; DIR\n"
+		     "                         may be the collect tarball itself)\n"
 		     "      --no-kernel-log    skip the kernel log (inflation failures)\n"
-		     "  -q, --qmp SOCKET       host side: ask QEMU over QMP (path, glob, dir or host:port)\n"
-		     "      --virsh DOMAIN     host side: through virsh qemu-monitor-command\n"
+		     "  -q, --qmp SOCKET...    host side: ask QEMU over QMP (paths, globs, dirs or host:port)\n"
+		     "      --libvirt [DOMAIN...]  host side: through libvirt (no names: every running domain)\n"
+		     "      --virsh DOMAIN     the same as --libvirt DOMAIN\n"
+		     "      --connect URI      libvirt: the connection URI (default: libvirt's own default)\n"
 		     "  -t, --timeout S        QMP: seconds per call (default 3)\n"
-		     "      --stats-interval N QMP: set the guest statistics polling interval first\n"
+		     "      --stats-interval N set the guest statistics polling interval first\n"
 		     "  -h, --help             this help\n\n"
 		     "Exit status: 0 a balloon was found, 1 failure, 2 usage, 3 no balloon here.\n");
 }
@@ -48,13 +54,20 @@ int cmd_status(int argc, char **argv)
 		{ "no-kernel-log", no_argument, NULL, 'K' },
 		{ "qmp", required_argument, NULL, 'q' },
 		{ "virsh", required_argument, NULL, 'v' },
+		{ "libvirt", no_argument, NULL, 'L' },
+		{ "connect", required_argument, NULL, 'C' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "stats-interval", required_argument, NULL, 'i' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "textfile", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct host_status_options host = { .stats_interval = -1 };
-	bool json = false, klog = true;
+	bool json = false, klog = true, prom = false;
+	const char *textfile = NULL;
+	struct textfile tf = { 0 };
+	FILE *out = stdout;
 	int c, ret;
 	while ((c = getopt_long(argc, argv, ":jq:t:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -71,9 +84,16 @@ int cmd_status(int argc, char **argv)
 			host.sockets = xrealloc(host.sockets, (size_t)(host.nsockets + 1) * sizeof(char *));
 			host.sockets[host.nsockets++] = optarg;
 			break;
-		case 'v':
-			host.virsh_domains = xrealloc(host.virsh_domains, (size_t)(host.nvirsh + 1) * sizeof(char *));
-			host.virsh_domains[host.nvirsh++] = optarg;
+		case 'v': /* --virsh DOMAIN: an alias of --libvirt DOMAIN */
+			host.domains = xrealloc(host.domains, (size_t)(host.ndomains + 1) * sizeof(char *));
+			host.domains[host.ndomains++] = optarg;
+			host.libvirt = true;
+			break;
+		case 'L':
+			host.libvirt = true;
+			break;
+		case 'C':
+			host.connect_uri = optarg;
 			break;
 		case 't':
 			if (parse_seconds(optarg, &host.timeout_s) < 0) {
@@ -90,6 +110,20 @@ int cmd_status(int argc, char **argv)
 			host.stats_interval = (long)v;
 			break;
 		}
+		case 'F':
+			if (strcmp(optarg, "json") == 0)
+				json = true;
+			else if (strcmp(optarg, "prometheus") == 0)
+				prom = true;
+			else if (strcmp(optarg, "text") != 0) {
+				ret = usage_error("status", "--format wants text, json or prometheus, not '%s'", optarg);
+				goto out;
+			}
+			break;
+		case 'T':
+			textfile = optarg;
+			prom = true;
+			break;
 		case 'h':
 			usage(stdout);
 			ret = VB_EXIT_OK;
@@ -100,23 +134,54 @@ int cmd_status(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (host.libvirt && host.nsockets) {
+		ret = usage_error("status", "--qmp and --libvirt do not go together");
+		goto out;
+	}
+	if (host.connect_uri && !host.libvirt) {
+		ret = usage_error("status", "--connect goes with --libvirt");
+		goto out;
+	}
+	/* The words after --qmp SOCKET or --libvirt: more sockets (an unquoted
+	 * glob) or domains. */
+	if (optind < argc && host.nsockets)
+		host.sockets_natural = true;
+	for (; optind < argc && (host.libvirt || host.nsockets); optind++) {
+		char ***v = host.libvirt ? &host.domains : &host.sockets;
+		int *nv = host.libvirt ? &host.ndomains : &host.nsockets;
+		*v = xrealloc(*v, (size_t)(*nv + 1) * sizeof(char *));
+		(*v)[(*nv)++] = argv[optind];
+	}
 	if (optind < argc) {
 		ret = usage_error("status", "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
 	if ((ret = sysroot_unusable("status")))
 		goto out;
-	if (host.nsockets || host.nvirsh) {
+	if (prom && json) {
+		ret = usage_error("status", "--json and --format prometheus/--textfile do not go together");
+		goto out;
+	}
+	if (textfile) {
+		if (!textfile_open(&tf, textfile, "vbtool.prom")) {
+			ret = VB_EXIT_FAILURE;
+			goto out;
+		}
+		out = tf.fp;
+	}
+	if (host.nsockets || host.libvirt) {
 		if (!sysroot_is_live()) {
-			ret = usage_error("status", "--sysroot and --qmp/--virsh do not go together");
+			ret = usage_error("status", "--sysroot and --qmp/--libvirt do not go together");
 			goto out;
 		}
 		host.json = json;
+		host.prometheus = prom;
+		host.out = out;
 		ret = host_status(&host);
 		goto out;
 	}
 	if (host.timeout_s > 0 || host.stats_interval >= 0) {
-		ret = usage_error("status", "--timeout and --stats-interval go with --qmp or --virsh");
+		ret = usage_error("status", "--timeout and --stats-interval go with --qmp or --libvirt");
 		goto out;
 	}
 
@@ -124,7 +189,10 @@ int cmd_status(int argc, char **argv)
 	struct collect_options copt = { .read_klog = klog, .read_hypervisor = true };
 	report_collect(&r, &copt);
 	bool ok;
-	if (json) {
+	if (prom) {
+		view_status_prometheus(out, &r);
+		ok = !ferror(out);
+	} else if (json) {
 		struct json_object *o = view_status_json(&r);
 		ok = json_write(stdout, o);
 		json_object_put(o);
@@ -132,7 +200,7 @@ int cmd_status(int argc, char **argv)
 		view_status_text(stdout, &r);
 		ok = !ferror(stdout);
 	}
-	if (fflush(stdout) != 0)
+	if (fflush(out) != 0)
 		ok = false;
 	if (!ok) {
 		vb_err("status: cannot write the report: output error");
@@ -147,7 +215,11 @@ int cmd_status(int argc, char **argv)
 	}
 	report_free(&r);
 out:
+	/* the metrics replace the old file even when some VM did not answer
+	 * (vbtool_vm_up 0 says so); only a write error keeps the old one */
+	if (tf.fp && !textfile_close(&tf, true) && ret == VB_EXIT_OK)
+		ret = VB_EXIT_FAILURE;
 	free(host.sockets);
-	free(host.virsh_domains);
+	free(host.domains);
 	return ret;
 }

@@ -13,7 +13,7 @@
 
 static void usage(FILE *out)
 {
-	fputs("Usage: vbtool target (--qmp SOCKET | --virsh DOMAIN) SIZE [options]\n\n"
+	fputs("Usage: vbtool target (--qmp SOCKET | --libvirt DOMAIN) SIZE [options]\n\n"
 	      "Ask a VM's balloon for a new logical size: the memory the guest may use\n"
 	      "(RAM - balloon), as QMP's `balloon` command takes it.\n\n"
 	      "SIZE: a number and a unit: 512M, 2G, 1048576K, 536870912B (K, M, G, T are\n"
@@ -23,7 +23,9 @@ static void usage(FILE *out)
 	      "plus max(256 MiB, 10% of RAM); without statistics 50% of RAM) is refused.\n\n"
 	      "Options:\n"
 	      "  --qmp SOCKET       the VM's QMP socket (a path, or host:port)\n"
-	      "  --virsh DOMAIN     use `virsh qemu-monitor-command` (taints the domain)\n"
+	      "  --libvirt DOMAIN   a libvirt domain (virDomainSetMemoryFlags, live)\n"
+	      "  --virsh DOMAIN     the same as --libvirt DOMAIN\n"
+	      "  --connect URI      libvirt: the connection URI (default: libvirt's own)\n"
 	      "  --wait SECONDS     follow the guest until it reaches SIZE (within 1 MiB)\n"
 	      "  --timeout SECONDS  per QMP call (default 3)\n"
 	      "  --force            set SIZE even below the safe floor\n"
@@ -39,12 +41,13 @@ int cmd_target(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "qmp", required_argument, NULL, 'q' },     { "virsh", required_argument, NULL, 'v' },
+		{ "libvirt", required_argument, NULL, 'v' }, { "connect", required_argument, NULL, 'C' },
 		{ "wait", required_argument, NULL, 'w' },    { "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },	     { "help", no_argument, NULL, 'h' },
 		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *qmp = NULL, *domain = NULL;
+	const char *qmp = NULL, *domain = NULL, *uri = NULL;
 	double wait_s = -1, timeout_s = 0;
 	bool json = false, force = false;
 	int c;
@@ -56,7 +59,7 @@ int cmd_target(int argc, char **argv)
 		case 'q':
 		case 'v':
 			if (qmp || domain)
-				return usage_error("target", "give one --qmp SOCKET or one --virsh DOMAIN");
+				return usage_error("target", "give one --qmp SOCKET or one --libvirt DOMAIN");
 			*(c == 'q' ? &qmp : &domain) = optarg;
 			break;
 		case 'w':
@@ -68,6 +71,9 @@ int cmd_target(int argc, char **argv)
 			*(c == 'w' ? &wait_s : &timeout_s) = v;
 			break;
 		}
+		case 'C':
+			uri = optarg;
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -83,10 +89,12 @@ int cmd_target(int argc, char **argv)
 		}
 	}
 	if (!qmp && !domain)
-		return usage_error("target", "which VM? give --qmp SOCKET or --virsh DOMAIN");
+		return usage_error("target", "which VM? give --qmp SOCKET or --libvirt DOMAIN");
+	if (uri && !domain)
+		return usage_error("target", "--connect goes with --libvirt");
 	if (optind + 1 != argc)
 		return usage_error("target", optind == argc ? "missing SIZE" : "one SIZE only");
-	struct target_request req = { .qmp = qmp, .domain = domain, .wait_s = wait_s, .timeout_s = timeout_s,
+	struct target_request req = { .qmp = qmp, .domain = domain, .connect_uri = uri, .wait_s = wait_s, .timeout_s = timeout_s,
 				      .json = json, .force = force, .size_text = argv[optind] };
 	const char *why;
 	size_t len = strlen(argv[optind]);

@@ -1,6 +1,7 @@
 /* vbtool top: the balloon, live. Options here; the screen in src/top/tui.c,
  * batch mode in src/top/batch.c, the frame in src/top/frame.c. */
 #include "commands.h"
+#include "host/top.h"
 #include "sources/sysroot.h"
 #include "top/top.h"
 #include "views/views.h"
@@ -26,8 +27,12 @@ static void usage(FILE *out)
 		     "  -b, --batch          plain text frames on stdout, no terminal control\n"
 		     "  -j, --json           with -b: one JSON object per frame (JSON Lines)\n"
 		     "      --mono           no colours (also when NO_COLOR is set)\n"
-		     "      --sysroot DIR    replay a captured tree (the same frame each refresh)\n"
+		     "      --sysroot DIR    replay a captured tree or collect tarball\n"
+		     "      --replay FILE    play a top -b --json recording (.gz/.xz/.zst too): space pause,\n"
+		     "                       . or n step, e next event, + / - faster/slower\n"
 		     "  -h, --help           this help\n\n"
+		     "Host side: vbtool top --qmp SOCKET... | --libvirt [DOMAIN...] [--connect URI]\n"
+		     "  one row per VM (frames as with -b), [--sort name|balloon|pct|available]\n\n"
 		     "Keys: q, F10 or Esc quit; space pause; + / - interval; h, ? or F1 help.\n"
 		     "Exit status: 0 ok, 1 failure, 2 usage error. See vbtool-top(8).\n");
 }
@@ -51,9 +56,18 @@ int cmd_top(int argc, char **argv)
 		{ "mono", no_argument, NULL, 'M' },
 		{ "sysroot", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "qmp", required_argument, NULL, 'q' },
+		{ "libvirt", no_argument, NULL, 'L' },
+		{ "virsh", required_argument, NULL, 'v' },
+		{ "connect", required_argument, NULL, 'C' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "sort", required_argument, NULL, 'S' },
+		{ "replay", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct top_options o = { .interval_s = 1.0 };
+	struct host_top_options h = { 0 };
+	int ret = VB_EXIT_OK;
 	int c;
 	while ((c = getopt_long(argc, argv, ":d:n:bjh", opts, NULL)) != -1) {
 		switch (c) {
@@ -77,20 +91,101 @@ int cmd_top(int argc, char **argv)
 		case 's':
 			sysroot_set(optarg);
 			break;
+		case 'q':
+			h.sockets = xrealloc(h.sockets, (size_t)(h.nsockets + 1) * sizeof(char *));
+			h.sockets[h.nsockets++] = optarg;
+			break;
+		case 'v': /* an alias of --libvirt DOMAIN */
+			h.domains = xrealloc(h.domains, (size_t)(h.ndomains + 1) * sizeof(char *));
+			h.domains[h.ndomains++] = optarg;
+			h.libvirt = true;
+			break;
+		case 'L':
+			h.libvirt = true;
+			break;
+		case 'C':
+			h.connect_uri = optarg;
+			break;
+		case 't':
+			if (!parse_double(optarg, strlen(optarg), &h.timeout_s) || !(h.timeout_s > 0) || h.timeout_s > 86400) {
+				ret = usage_error("top", "--timeout wants seconds (0 < S <= 86400), not '%s'", optarg);
+				goto out;
+			}
+			break;
+		case 'S':
+			if (strcmp(optarg, "name") != 0 && strcmp(optarg, "balloon") != 0 && strcmp(optarg, "pct") != 0 &&
+			    strcmp(optarg, "available") != 0) {
+				ret = usage_error("top", "--sort wants name, balloon, pct or available, not '%s'", optarg);
+				goto out;
+			}
+			h.sort = optarg;
+			break;
+		case 'R':
+			o.replay = optarg;
+			break;
 		case 'h':
 			usage(stdout);
-			return VB_EXIT_OK;
+			goto out;
 		case ':':
 		default:
-			return option_error("top", c, argv, opts);
+			ret = option_error("top", c, argv, opts);
+			goto out;
 		}
 	}
-	if (optind < argc)
-		return usage_error("top", "unexpected argument '%s'", argv[optind]);
-	if (o.json && !o.batch)
-		return usage_error("top", "--json goes with -b (batch mode)");
-	int bad = sysroot_unusable("top");
-	if (bad)
-		return bad;
-	return o.batch ? top_run_batch(&o) : top_run_tui(&o);
+	if (h.libvirt && h.nsockets) {
+		ret = usage_error("top", "--qmp and --libvirt do not go together");
+		goto out;
+	}
+	if (h.nsockets || h.libvirt) {
+		/* The words after --qmp SOCKET or --libvirt: more sockets or domains. */
+		if (optind < argc && h.nsockets)
+			h.sockets_natural = true;
+		for (; optind < argc; optind++) {
+			char ***v = h.libvirt ? &h.domains : &h.sockets;
+			int *nv = h.libvirt ? &h.ndomains : &h.nsockets;
+			*v = xrealloc(*v, (size_t)(*nv + 1) * sizeof(char *));
+			(*v)[(*nv)++] = argv[optind];
+		}
+		if (o.replay) {
+			ret = usage_error("top", "--replay plays a guest's recording, not with --qmp/--libvirt");
+			goto out;
+		}
+		if (!sysroot_is_live()) {
+			ret = usage_error("top", "--sysroot and --qmp/--libvirt do not go together");
+			goto out;
+		}
+		if (h.connect_uri && !h.libvirt) {
+			ret = usage_error("top", "--connect goes with --libvirt");
+			goto out;
+		}
+		/* Frames as in batch mode (the full-screen view is the guest's). */
+		h.interval_s = o.interval_s;
+		h.iterations = o.iterations;
+		h.json = o.json;
+		ret = host_top_run(&h);
+		goto out;
+	}
+	if (h.connect_uri || h.timeout_s > 0 || h.sort) {
+		ret = usage_error("top", "--connect, --timeout and --sort go with --qmp or --libvirt");
+		goto out;
+	}
+	if (optind < argc) {
+		ret = usage_error("top", "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (o.replay && (o.batch || !sysroot_is_live())) {
+		ret = usage_error("top", "--replay is the interactive view: without -b and --sysroot");
+		goto out;
+	}
+	if (o.json && !o.batch) {
+		ret = usage_error("top", "--json goes with -b (batch mode)");
+		goto out;
+	}
+	ret = sysroot_unusable("top");
+	if (!ret)
+		ret = o.batch ? top_run_batch(&o) : top_run_tui(&o);
+out:
+	free(h.sockets);
+	free(h.domains);
+	return ret;
 }

@@ -1,6 +1,7 @@
 /* vbtool: main, global options and the subcommand table. */
 #include "commands.h"
 #include "suggest.h"
+#include "capture/capture.h"
 #include "sources/sysroot.h"
 #include "base/util.h"
 
@@ -112,6 +113,23 @@ int sysroot_unusable(const char *cmd)
 	int e = sysroot_error();
 	if (!e)
 		return 0;
+	/* status and top read a collect tarball directly (issue #12) */
+	if (e == ENOTDIR && strcmp(cmd, "collect") != 0) {
+		char *given = xstrdup(sysroot_get());
+		char *tree = capture_unpack(given, cmd);
+		if (tree) {
+			sysroot_set(tree);
+			sysroot_set_shown(given);
+			e = sysroot_error();
+		}
+		bool unpacked = tree != NULL;
+		free(tree);
+		free(given);
+		if (!unpacked)
+			return VB_EXIT_FAILURE;
+		if (!e)
+			return 0;
+	}
 	vb_err_hint("give the folder a collect tarball unpacks to (tar xzf FILE), or / for this machine",
 		    "%s: --sysroot %s: %s", cmd, sysroot_get(), e == ENOTDIR ? "not a directory" : strerror(e));
 	return VB_EXIT_FAILURE;

@@ -37,7 +37,7 @@ peak_rss_kb() { # peak_rss_kb ARGS...: the peak RSS of vbtool ARGS, in kB
 	assert_output "Sat Apr 27 22:56:09 2019  memcg  stress (32308)  memcg-limit  usage 123.0 MiB of limit 123.0 MiB"
 	# InflatedTotal:2097152kB = 2.0 GiB of 2097018 pages RAM (8388072 kB): 25%
 	run "$VBTOOL" explain-oom --brief "$SYN"/virtuozzo-inflated-before-invoked.log
-	assert_output --partial "  postgres (3120)  balloon-held-memory  balloon 2.0 GiB (25% of RAM)"
+	assert_output --partial "  postgres (3120)  balloon-held-memory  balloon 2.0 GiB (25% of the 8.0 GiB the VM was given)"
 	# order=2: 4 pages of 4 KiB
 	run "$VBTOOL" explain-oom --brief "$SYN"/serial-console-fragmentation.log
 	assert_output --partial "  fragmentation  order 2 (16 KiB contiguous)"

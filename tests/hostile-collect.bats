@@ -2,7 +2,8 @@
 # Issue 16, "Files vbtool writes" and "External programs": collect -o writes a
 # new 0600 temporary file next to PATH and renames it on success only (never
 # through a symlink, never into an existing file, nothing left on failure or
-# on a signal); tar and virsh never take a name as an option.
+# on a signal); tar never takes a name as an option (--virsh is --libvirt now,
+# which passes names to libvirt's API: tests/host-libvirt.bats).
 load helpers
 load qmp/helpers
 bats_require_minimum_version 1.5.0
@@ -152,32 +153,4 @@ collect_until_tar() {
 	[ -z "$(ls -A "$TMPDIR")" ]
 	[ -z "$(ls -A)" ]
 	! kill -0 "$(cat "$BATS_TEST_TMPDIR/tar.pid")" 2>/dev/null || false
-}
-
-# --- virsh -------------------------------------------------------------------
-
-# A paused QEMU reachable through tests/qmp/bin/virsh as "--help" and "-x".
-virsh_setup() {
-	require_qemu
-	qmp_setup_dir
-	start_qemu vm -name vm -m 256 -device virtio-balloon-pci,id=balloon0
-	mkdir "$QDIR/domains"
-	ln -s "$QDIR/vm.sock" "$QDIR/domains/--help.sock"
-	ln -s "$QDIR/vm.sock" "$QDIR/domains/-x.sock"
-	export PATH="$QMP_HELPERS/bin:$PATH" FAKE_VIRSH_SOCKETS="$QDIR/domains" FAKE_VIRSH_ARGV="$QDIR/argv"
-}
-
-@test "--virsh --help and --virsh -x: the domain reaches virsh as a name, after --" {
-	virsh_setup
-	run --separate-stderr "$VBTOOL" status --virsh --help --json
-	assert_success
-	[ "$(jq -r '.vms[0].domain' <<<"$output")" = --help ]
-	[ "$(jq -r '.vms[0].name' <<<"$output")" = vm ]
-	# every call: virsh qemu-monitor-command -- DOMAIN JSON
-	[ "$(jq -c '.[0:3]' "$FAKE_VIRSH_ARGV" | sort -u)" = '["qemu-monitor-command","--","--help"]' ]
-	[ "$(jq -r length "$FAKE_VIRSH_ARGV" | sort -u)" = 4 ]
-	rm "$FAKE_VIRSH_ARGV"
-	run --separate-stderr "$VBTOOL" target --virsh -x 200M
-	assert_success
-	[ "$(jq -c '.[0:3]' "$FAKE_VIRSH_ARGV" | sort -u)" = '["qemu-monitor-command","--","-x"]' ]
 }

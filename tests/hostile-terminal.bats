@@ -56,7 +56,7 @@ teardown() {
 	hostile_tree
 	run_vb status --sysroot "$TREE"
 	[ "$status" -eq 0 ] || [ "$status" -eq 3 ]
-	grep -q 'host cust?\[2J' "$OUT"
+	grep -q 'hostname cust?\[2J' "$OUT"
 	grep -q 'kernel 6.8.0?\[2J' "$OUT"
 }
 

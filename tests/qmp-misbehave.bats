@@ -30,12 +30,12 @@ status_fails_with() {
 }
 
 @test "misbehaving: garbage instead of a greeting" {
-	status_fails_with garbage "bad JSON from the monitor (waiting for the QMP greeting)"
+	status_fails_with garbage "not a QMP socket: bad JSON from the monitor (waiting for the QMP greeting)"
 	assert_output --partial "hint: is this a QMP socket"
 }
 
 @test "misbehaving: a JSON greeting that is not QMP's" {
-	status_fails_with not-qmp "the monitor's first message is not a QMP greeting"
+	status_fails_with not-qmp "not a QMP socket: the monitor's first message is not a QMP greeting"
 }
 
 @test "misbehaving: a broken reply" {

@@ -22,6 +22,24 @@ const char *fmt_kb(char *buf, size_t len, uint64_t kb)
 	return buf;
 }
 
+const char *fmt_percent(char *buf, size_t len, uint64_t part, uint64_t whole)
+{
+	if (!whole) {
+		snprintf(buf, len, "?");
+		return buf;
+	}
+	long double p = (long double)part * 100 / (long double)whole;
+	if (p > 1e9L) /* absurd input: keep the conversion defined */
+		p = 1e9L;
+	if (part && p < 0.05L)
+		snprintf(buf, len, "<0.1%%");
+	else if (part && p < 0.95L)
+		snprintf(buf, len, "%.1Lf%%", p);
+	else
+		snprintf(buf, len, "%llu%%", (unsigned long long)(p + 0.5L));
+	return buf;
+}
+
 struct json_object *json_opt_u64(struct opt_u64 v)
 {
 	return v.known ? json_object_new_uint64(v.v) : NULL;

@@ -12,6 +12,10 @@
 
 /* "1.5 GiB" style sizes from kB, into buf. */
 const char *fmt_kb(char *buf, size_t len, uint64_t kb);
+/* part/whole as a percentage, the one rounding every view uses (issue #12):
+ * whole percent, half up; a tenth below 1% ("<0.1%" for a sliver), so a
+ * small balloon is not "0%". "?" when whole is 0. */
+const char *fmt_percent(char *buf, size_t len, uint64_t part, uint64_t whole);
 
 /* Writes a JSON document with a trailing newline; false on a write error.
  * DEL and C1 controls (U+0080-U+009F) in strings are written as \u escapes,

@@ -30,14 +30,23 @@ int run_tar(const char *tmp, const char *name, int out_fd, const char *label);
 /* rm -rf DIR, without following links. */
 void remove_tree(const char *dir);
 
+/* --sysroot FILE (unpack.c): a collect tarball (.tar, .tar.gz/.xz/.zst)
+ * unpacked safely into a private temporary folder, removed at exit. Returns
+ * the tree to read (the tarball's one top-level folder), or NULL after
+ * printing why, naming WHO ("status"). */
+char *capture_unpack(const char *tarball, const char *who);
+
 /* The output file (output.c): a new 0600 file next to PATH, renamed onto
  * PATH by commit; discard removes it. Errors are printed; -1. */
 struct capture_output {
 	const char *path;
+	const char *who; /* the command its errors name ("collect") */
 	int dirfd, fd;
 	char *base, *tmpname;
 };
 int capture_output_open(struct capture_output *o, const char *path);
+/* The same for another command's file (explain-oom --html), MODE before umask. */
+int capture_output_open_as(struct capture_output *o, const char *path, const char *who, mode_t mode);
 int capture_output_commit(struct capture_output *o);
 void capture_output_discard(struct capture_output *o);
 

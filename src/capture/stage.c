@@ -6,6 +6,8 @@
 #include "sources/klog.h"
 #include "sources/sysroot.h"
 #include "sources/virtio.h"
+#include "sources/xen.h"
+#include "sources/memory_blocks.h"
 #include "base/util.h"
 
 #include <dirent.h>
@@ -120,6 +122,53 @@ static void mark_dir(struct capture *c, const char *abs)
 	if (mkdirs(dst) == 0)
 		note(c, "dir", abs, NULL);
 	free(dst);
+}
+
+/* A virtio-mem device (id 24) on the virtio bus. */
+static bool has_virtio_mem(void)
+{
+	DIR *d = sysroot_opendir("/sys/bus/virtio/devices");
+	if (!d)
+		return false;
+	bool found = false;
+	struct dirent *de;
+	while (!found && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *p = xasprintf("/sys/bus/virtio/devices/%s/device", de->d_name);
+		struct file_data fd;
+		if (sysroot_read(p, SYSFS_ATTR_MAX, &fd) == 0) {
+			uint64_t id;
+			found = parse_u64(fd.data, fd.len, 16, &id) && id == 24;
+			file_data_free(&fd);
+		}
+		free(p);
+	}
+	closedir(d);
+	return found;
+}
+
+/* sources/memory_blocks.c reads these: the policy and each block's state;
+ * hundreds of files on a large VM, so only where hot-plug resizes it (the
+ * collector reads them under the same condition) */
+static void capture_memory_blocks(struct capture *c, bool xen)
+{
+	if (!xen && !has_virtio_mem())
+		return;
+	DIR *d = sysroot_opendir(SYS_MEMORY_DIR);
+	if (!d)
+		return;
+	copy_file(c, SYS_MEMORY_DIR "/block_size_bytes", SYSFS_ATTR_MAX);
+	copy_file(c, SYS_MEMORY_DIR "/auto_online_blocks", SYSFS_ATTR_MAX);
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "memory", 6) != 0 || !de->d_name[6] || strchr(de->d_name, '/'))
+			continue;
+		char *p = xasprintf("%s/%s/state", SYS_MEMORY_DIR, de->d_name);
+		copy_file(c, p, SYSFS_ATTR_MAX);
+		free(p);
+	}
+	closedir(d);
 }
 
 static void capture_virtio(struct capture *c)
@@ -248,6 +297,12 @@ void capture_all(struct capture *c)
 						    "/sys/module/hv_balloon", "/sys/bus/vmbus/drivers/hv_balloon" };
 	for (size_t i = 0; i < sizeof(module_dirs) / sizeof(module_dirs[0]); i++)
 		mark_dir(c, module_dirs[i]);
+	/* Xen's balloon (sources/xen.c), only on a Xen guest */
+	bool xen = sysroot_exists(XEN_MEMORY_DIR) || sysroot_exists("/proc/xen");
+	if (xen)
+		for (size_t i = 0; xen_balloon_files[i]; i++)
+			copy_file(c, xen_balloon_files[i], SYSFS_ATTR_MAX);
+	capture_memory_blocks(c, xen);
 	capture_meta(c);
 	static const char *const dbg_files[] = { DEBUGFS_VIRTIO, DEBUGFS_VIRTIO_MODULE, DEBUGFS_VMW, DEBUGFS_HV };
 	for (size_t i = 0; i < sizeof(dbg_files) / sizeof(dbg_files[0]); i++)

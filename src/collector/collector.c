@@ -7,6 +7,9 @@
 #include "sources/procfs.h"
 #include "sources/sysroot.h"
 #include "sources/virtio.h"
+#include "sources/xen.h"
+#include "sources/memory_blocks.h"
+#include "sources/virtio_mem.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -109,14 +112,21 @@ static void collect_system(struct balloon_report *r)
 	free(ps);
 }
 
-/* Absent is normal (Firecracker has no DMI); anything else is said. */
-static void collect_hypervisor(struct balloon_report *r)
+/* Absent is normal (Firecracker has no DMI); anything else is said. The
+ * one-line files are read for top too: they say whether the guest is on Xen
+ * (findings.c). */
+static void collect_hypervisor_names(struct balloon_report *r)
 {
 	struct hypervisor_info *h = &r->hyp;
 	h->dmi = read_value(r, DMI_SYS_VENDOR, &h->sys_vendor);
 	if (h->dmi == SRC_OK)
 		read_value(r, DMI_PRODUCT_NAME, &h->product_name);
 	h->xen = read_value(r, SYS_HYPERVISOR_TYPE, &h->hypervisor_type);
+}
+
+static void collect_hypervisor(struct balloon_report *r)
+{
+	struct hypervisor_info *h = &r->hyp;
 	h->cpu_flag = -1;
 	struct file_data fd;
 	h->cpuinfo = read_source(r, PROC_CPUINFO, PROC_FILE_MAX, &fd, false, NULL);
@@ -266,6 +276,15 @@ static int klog_scan_record(void *ctx, const char *rec, size_t len)
 		k->hv_messages++;
 	if (has_text(kr.msg, kr.msglen, "Killed process "))
 		k->oom_kills++;
+	virtio_mem_klog_message(k, kr.msg, kr.msglen);
+	/* hv_balloon.c: pr_err("hot_add memory failed error is %d") when
+	 * add_memory() fails, pr_err("Memory hot add failed") when nothing of
+	 * a host's hot-add request could be added */
+	if (has_text(kr.msg, kr.msglen, "hot_add memory failed") || has_text(kr.msg, kr.msglen, "Memory hot add failed")) {
+		k->hv_hot_add_failed++;
+		free(k->last_hv_hot_add_failed);
+		k->last_hv_hot_add_failed = xstrndup_printable(kr.msg, kr.msglen < 200 ? kr.msglen : 200);
+	}
 	return 0;
 }
 
@@ -294,17 +313,97 @@ void report_collect(struct balloon_report *r, const struct collect_options *opt)
 {
 	memset(r, 0, sizeof(*r));
 	if (!sysroot_is_live())
-		r->sysroot = xstrdup(sysroot_get());
+		r->sysroot = xstrdup(sysroot_shown());
 	collect_system(r);
 	r->hyp.cpu_flag = -1;
+	collect_hypervisor_names(r);
 	if (opt && opt->read_hypervisor)
 		collect_hypervisor(r);
 	virtio_scan(r);
 	collect_proc(r);
 	collect_debugfs(r);
 	collect_drivers(r);
+	xen_scan(r);
+	/* hundreds of files on a large VM: read only where hot-plug resizes it */
+	if (xen_balloon_present(r) || r->nrelated)
+		memory_blocks_scan(r);
 	if (opt && opt->read_klog)
 		collect_klog(r);
+	balloon_summarize(r);
+	findings_evaluate(r);
+	r->nproblems_fixed = r->nproblems;
+}
+
+static void drop_changing_problems(struct balloon_report *r)
+{
+	for (size_t i = r->nproblems_fixed; i < r->nproblems; i++) {
+		free(r->problems[i].what);
+		free(r->problems[i].why);
+	}
+	if (r->nproblems > r->nproblems_fixed)
+		r->nproblems = r->nproblems_fixed;
+}
+
+void report_refresh(struct balloon_report *r)
+{
+	/* the problems the last refresh found are found again, or not */
+	drop_changing_problems(r);
+	memset(&r->mem, 0, sizeof(r->mem));
+	memset(&r->vm, 0, sizeof(r->vm));
+	memset(&r->psi, 0, sizeof(r->psi));
+	struct file_data fd;
+	r->mem.status = read_source(r, "/proc/meminfo", PROC_FILE_MAX, &fd, true, NULL);
+	if (r->mem.status == SRC_OK) {
+		if (meminfo_parse(fd.data, fd.len, &r->mem))
+			report_add_problem(r, "/proc/meminfo", NULL, "line(s) not understood");
+		file_data_free(&fd);
+	}
+	r->vm.status = read_source(r, "/proc/vmstat", PROC_FILE_MAX, &fd, true, NULL);
+	if (r->vm.status == SRC_OK) {
+		if (vmstat_parse(fd.data, fd.len, &r->vm))
+			report_add_problem(r, "/proc/vmstat", NULL, "line(s) not understood");
+		file_data_free(&fd);
+	}
+	r->psi.status = read_source(r, "/proc/pressure/memory", SYSFS_ATTR_MAX, &fd, false, NULL);
+	if (r->psi.status == SRC_OK) {
+		if (pressure_parse(fd.data, fd.len, &r->psi))
+			report_add_problem(r, "/proc/pressure/memory", NULL, "not in the PSI format");
+		file_data_free(&fd);
+	}
+	for (size_t i = 0; i < r->ndevices; i++)
+		virtio_refresh_device(r, &r->devices[i]);
+	/* the drivers' own counters move with the balloon: the ones that were
+	 * readable are read again, the others stay as they were */
+	if (r->debugfs == SRC_OK) {
+		if (r->dvirtio.status == SRC_OK) {
+			dbg_virtio_free(&r->dvirtio);
+			r->dvirtio.status = read_debugfs(r, DEBUGFS_VIRTIO, parse_virtio, &r->dvirtio);
+			r->dvirtio.path = xstrdup(DEBUGFS_VIRTIO);
+		}
+		if (r->dvirtio_module.status == SRC_OK) {
+			dbg_virtio_free(&r->dvirtio_module);
+			r->dvirtio_module.status = read_debugfs(r, DEBUGFS_VIRTIO_MODULE, parse_virtio, &r->dvirtio_module);
+			r->dvirtio_module.path = xstrdup(DEBUGFS_VIRTIO_MODULE);
+		}
+		if (r->dvmw.status == SRC_OK) {
+			memset(&r->dvmw, 0, sizeof(r->dvmw));
+			r->dvmw.status = read_debugfs(r, DEBUGFS_VMW, parse_vmw, &r->dvmw);
+		}
+		if (r->dhv.status == SRC_OK) {
+			dbg_hv_free(&r->dhv);
+			r->dhv.status = read_debugfs(r, DEBUGFS_HV, parse_hv, &r->dhv);
+		}
+	}
+	if (r->xen.status == SRC_OK) { /* the balloon moves toward its target */
+		memset(&r->xen, 0, sizeof(r->xen));
+		xen_scan(r);
+	}
+	for (size_t i = 0; i < r->nfindings; i++)
+		free(r->findings[i].message);
+	free(r->findings);
+	r->findings = NULL;
+	r->nfindings = 0;
+	memset(&r->balloon, 0, sizeof(r->balloon));
 	balloon_summarize(r);
 	findings_evaluate(r);
 }

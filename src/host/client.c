@@ -1,7 +1,6 @@
 #include "host/client.h"
 #include "host/framing.h"
 #include "host/transport.h"
-#include "host/virsh.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -14,8 +13,7 @@
 #define READ_CHUNK 65536
 
 struct qmp_client {
-	int fd;        /* -1 for virsh */
-	char *domain;  /* virsh only */
+	int fd;
 	struct qmp_framer fr;
 	char *buf;     /* bytes read but not yet framed: buf[pos..len) */
 	size_t pos, len;
@@ -28,6 +26,7 @@ struct qmp_client {
 	const char *const *wanted;   /* see qmp_options.events */
 	unsigned long events_seen, dropped;
 	bool dead;
+	bool garbled; /* bytes that are not JSON arrived */
 	bool timed_out; /* the last failure was the deadline passing */
 	char *version;
 };
@@ -93,7 +92,6 @@ void qmp_close(struct qmp_client *c)
 	free(c->events);
 	free(c->ev_size);
 	free(c->buf);
-	free(c->domain);
 	free(c->version);
 	free(c);
 }
@@ -181,6 +179,7 @@ static int read_message(struct qmp_client *c, long long deadline, const char *wh
 				else
 					set_error(e, "is this a QMP socket (not an HMP monitor or a serial console)?",
 						  "bad JSON from the monitor (waiting for %s): %s", what, why);
+				c->garbled = true;
 				return fail_dead(c);
 			}
 			continue;
@@ -335,35 +334,6 @@ static int execute_socket(struct qmp_client *c, struct qmp_call *calls, size_t n
 	return rc;
 }
 
-static int execute_virsh(struct qmp_client *c, struct qmp_call *call, struct json_object *req, struct qmp_error *e)
-{
-	char *err = NULL;
-	long long deadline = qmp_deadline_after(c->timeout_s);
-	char *out = qmp_virsh_run(c->domain, json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN),
-				  deadline, c->max_message, &err);
-	if (!out) {
-		set_error(e, NULL, "%s over virsh: %s", call->command, err);
-		free(err);
-		return fail_dead(c);
-	}
-	struct qmp_framer fr;
-	qmp_framer_init(&fr, c->max_message);
-	struct json_object *msg = NULL;
-	size_t used;
-	const char *why = "no JSON object in virsh's output";
-	enum qmp_frame_result r = qmp_framer_feed(&fr, out, strlen(out), &used, &msg, &why);
-	qmp_framer_free(&fr);
-	free(out);
-	if (r != QMP_FRAME_MESSAGE) {
-		set_error(e, NULL, "%s over virsh: cannot parse virsh's output: %s", call->command,
-			  r == QMP_FRAME_MORE ? "incomplete JSON" : why);
-		return fail_dead(c);
-	}
-	call->status = take_reply(call->command, msg, &call->ret, &call->err);
-	json_object_put(msg);
-	return 0;
-}
-
 int qmp_execute_many(struct qmp_client *c, struct qmp_call *calls, size_t n)
 {
 	struct qmp_error e = { 0 };
@@ -383,15 +353,9 @@ int qmp_execute_many(struct qmp_client *c, struct qmp_call *calls, size_t n)
 			json_object_object_add(reqs[i], "execute", json_object_new_string(calls[i].command));
 			if (calls[i].args)
 				json_object_object_add(reqs[i], "arguments", json_object_get(calls[i].args));
-			/* Over virsh libvirt adds its own id. */
-			if (c->fd >= 0)
-				json_object_object_add(reqs[i], "id", json_object_new_int64(id0 + (long long)i));
+			json_object_object_add(reqs[i], "id", json_object_new_int64(id0 + (long long)i));
 		}
-		if (c->fd >= 0)
-			execute_socket(c, calls, n, reqs, id0, &e);
-		else
-			for (size_t i = 0; i < n && !c->dead; i++)
-				execute_virsh(c, &calls[i], reqs[i], &e);
+		execute_socket(c, calls, n, reqs, id0, &e);
 		for (size_t i = 0; i < n; i++)
 			json_object_put(reqs[i]);
 		free(reqs);
@@ -447,7 +411,7 @@ struct qmp_client *qmp_connect(const char *addr, const struct qmp_options *opt, 
 		else if (strstr(err, "refused"))
 			hint = "nothing listens there: is QEMU still running?";
 		else if (strstr(err, "ermission"))
-			hint = "the socket belongs to another user (libvirt's are root's; try --virsh DOMAIN)";
+			hint = "the socket belongs to another user (libvirt's are root's; try --libvirt DOMAIN)";
 		set_error(e, hint, "%s", err);
 		free(err);
 		qmp_close(c);
@@ -465,13 +429,19 @@ struct qmp_client *qmp_connect(const char *addr, const struct qmp_options *opt, 
 				  "no answer within %g s (waiting for the QMP greeting): not a QMP socket, or a QMP "
 				  "monitor busy with another client",
 				  greet_s);
+		else if (c->garbled) {
+			/* A serial console's banner or HMP's text: said as soon as it arrives. */
+			char *m = e->message;
+			e->message = xasprintf("not a QMP socket: %s", m);
+			free(m);
+		}
 		qmp_close(c);
 		return NULL;
 	}
 	if (!json_object_object_get_ex(greet, "QMP", &q) || !json_object_is_type(q, json_type_object)) {
 		json_object_put(greet);
 		set_error(e, "is this a QMP socket (not an HMP monitor)?",
-			  "the monitor's first message is not a QMP greeting");
+			  "not a QMP socket: the monitor's first message is not a QMP greeting");
 		qmp_close(c);
 		return NULL;
 	}
@@ -482,21 +452,6 @@ struct qmp_client *qmp_connect(const char *addr, const struct qmp_options *opt, 
 		qmp_close(c);
 		return NULL;
 	}
-	return c;
-}
-
-struct qmp_client *qmp_connect_virsh(const char *domain, const struct qmp_options *opt,
-				     struct qmp_error *e)
-{
-	struct qmp_client *c = client_new(opt);
-	c->domain = xstrdup(domain);
-	struct json_object *ver = NULL;
-	if (qmp_execute(c, "query-version", NULL, &ver, e) < 0) {
-		qmp_close(c);
-		return NULL;
-	}
-	c->version = version_from(ver);
-	json_object_put(ver);
 	return c;
 }
 

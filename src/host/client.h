@@ -1,7 +1,6 @@
 /* A small QMP client: greeting check, qmp_capabilities, one command at a time
  * matched to its reply by id, events queued while waiting, a deadline on
- * every call, a bound on message size. Over a socket (unix or TCP) or over
- * virsh qemu-monitor-command (no events there). */
+ * every call, a bound on message size. Over a socket (unix or TCP). */
 #ifndef VBTOOL_QMP_CLIENT_H
 #define VBTOOL_QMP_CLIENT_H
 
@@ -43,11 +42,9 @@ void qmp_error_clear(struct qmp_error *e);
 /* Connects, checks the greeting and negotiates capabilities. NULL on
  * failure, with *e filled. */
 struct qmp_client *qmp_connect(const char *addr, const struct qmp_options *opt, struct qmp_error *e);
-struct qmp_client *qmp_connect_virsh(const char *domain, const struct qmp_options *opt,
-				     struct qmp_error *e);
 void qmp_close(struct qmp_client *c);
 
-/* "7.2.22" from the greeting, or NULL (virsh). */
+/* "7.2.22" from the greeting, or NULL. */
 const char *qmp_qemu_version(const struct qmp_client *c);
 bool qmp_has_events(const struct qmp_client *c);
 

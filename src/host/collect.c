@@ -151,6 +151,12 @@ static int cmp_stat(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+void host_vm_sort_stats(struct host_vm *vm)
+{
+	if (vm->nstats)
+		qsort(vm->stats, vm->nstats, sizeof(*vm->stats), cmp_stat);
+}
+
 static void read_stats(struct json_object *gs, struct host_vm *vm)
 {
 	struct json_object *stats;
@@ -169,7 +175,7 @@ static void read_stats(struct json_object *gs, struct host_vm *vm)
 		vm->stats[vm->nstats].value = qmp_stat_value(val);
 		vm->nstats++;
 	}
-	qsort(vm->stats, vm->nstats, sizeof(*vm->stats), cmp_stat);
+	host_vm_sort_stats(vm);
 	struct json_object *lu;
 	if (json_object_object_get_ex(gs, "last-update", &lu))
 		vm->last_update = qmp_stat_value(lu);
@@ -244,7 +250,7 @@ static void read_name_status(struct json_object *name, struct json_object *statu
 }
 
 /* Each step is one round trip: QEMU's answers are pipelined. */
-enum { Q_NAME, Q_STATUS, Q_MEMORY, Q_MEMDEV, Q_BALLOON, Q_PERIPHERAL, Q_FIRST_STEP };
+enum { Q_NAME, Q_STATUS, Q_MEMORY, Q_BALLOON, Q_PERIPHERAL, Q_FIRST_STEP };
 enum { D_POLL, D_STATS, D_FEATURES, D_SET_POLL, D_STEP };
 
 static void ask_basics(struct qmp_client *c, struct host_vm *vm)
@@ -253,14 +259,24 @@ static void ask_basics(struct qmp_client *c, struct host_vm *vm)
 		[Q_NAME] = { .command = "query-name" },
 		[Q_STATUS] = { .command = "query-status" },
 		[Q_MEMORY] = { .command = "query-memory-size-summary" },
-		[Q_MEMDEV] = { .command = "query-memory-devices" },
 		[Q_BALLOON] = { .command = "query-balloon" },
 		[Q_PERIPHERAL] = { .command = "qom-list", .args = path_args("/machine/peripheral", NULL) },
 	};
 	qmp_execute_many(c, q, ARRAY_SIZE(q));
 	read_name_status(result(c, vm, &q[Q_NAME], NULL), result(c, vm, &q[Q_STATUS], NULL), vm);
 	read_memory(result(c, vm, &q[Q_MEMORY], NULL), vm);
-	read_memory_devices(result(c, vm, &q[Q_MEMDEV], "CommandNotFound"), vm);
+	/* Nothing plugged: balloon_ram is base memory, no need to ask QEMU for
+	 * its memory devices (each command costs QEMU CPU time). */
+	if (vm->plugged_memory.known && vm->plugged_memory.v == 0) {
+		read_memory_devices(NULL, vm);
+		if (vm->balloon_ram.known)
+			vm->virtio_mem = opt_u64(0);
+	} else if (!qmp_is_dead(c)) {
+		struct qmp_call md = { .command = "query-memory-devices" };
+		qmp_execute_many(c, &md, 1);
+		read_memory_devices(result(c, vm, &md, "CommandNotFound"), vm);
+		qmp_calls_clear(&md, 1);
+	}
 	vm->no_balloon_device = error_is(&q[Q_BALLOON], "DeviceNotActive");
 	read_balloon(result(c, vm, &q[Q_BALLOON], "DeviceNotActive"), vm);
 	struct json_object *per = result(c, vm, &q[Q_PERIPHERAL], "DeviceNotFound");
@@ -327,7 +343,7 @@ void host_collect_one(const struct host_target *t, const struct host_collect_opt
 	vm->driver_started = -1;
 	struct qmp_options qo = { .timeout_s = opt ? opt->timeout_s : 0 };
 	struct qmp_error e = { 0 };
-	struct qmp_client *c = t->domain ? qmp_connect_virsh(t->domain, &qo, &e) : qmp_connect(t->address, &qo, &e);
+	struct qmp_client *c = qmp_connect(t->address, &qo, &e);
 	if (!c) {
 		vm->error = e.message;
 		vm->error_hint = e.hint;
@@ -392,6 +408,7 @@ void host_vm_free(struct host_vm *vm)
 	for (size_t i = 0; i < vm->nstats; i++)
 		free(vm->stats[i].name);
 	free(vm->stats);
+	free_strv(vm->configured_features, vm->nconfigured_features);
 	free_strv(vm->notes, vm->nnotes);
 	for (size_t i = 0; i < vm->nfindings; i++)
 		free(vm->findings[i].message);

@@ -4,6 +4,7 @@
 #include "host/client.h"
 #include "host/floor.h"
 #include "host/host.h"
+#include "host/libvirt.h"
 #include "host/size.h"
 #include "host/transport.h"
 #include "host/values.h"
@@ -20,8 +21,11 @@
 /* Close enough: guests balloon in pages, and QEMU rounds the target down to
  * whole 4 KiB pages. */
 #define REACHED_SLACK (1024 * 1024)
-/* Without events (virsh), or in case one is missed, ask this often. */
+/* In case an event is missed, ask this often. */
 #define POLL_MS 1000
+/* libvirt: no events followed; its balloon.current is cheap to ask (libvirt
+ * keeps it from QEMU's BALLOON_CHANGE events). */
+#define LIBVIRT_POLL_MS 200
 /* At most one progress step per STEP_MS (it keeps the newest value of its
  * window), and at most MAX_STEPS (then the last one keeps moving): a QEMU
  * flooding BALLOON_CHANGE recorded 5.29 M steps, 5.5 GB, in 5 s. */
@@ -234,6 +238,110 @@ static void print_outcome(const struct target_run *r, bool waited, int code)
 		    fmt_bytes(s, sizeof(s), r->start_actual), want ? 100.0 * (double)done / (double)want : 0.0);
 }
 
+static void say_not_running(const struct target_run *r)
+{
+	/* Said with or without --wait: the request stays pending until it runs. */
+	if (r->running == 0 && !r->json)
+		term_printf(stdout, "%s: the VM is not running (%s): the guest cannot move the balloon until it runs\n",
+			    r->who, r->run_state ? r->run_state : "state unknown");
+}
+
+static void say_waiting(const struct target_run *r, double wait_s)
+{
+	char a[32], t[32];
+	if (r->json)
+		return;
+	term_printf(stdout, "%s: waiting up to %g s for actual %s -> %s\n", r->who, wait_s,
+		    fmt_bytes(a, sizeof(a), r->start_actual), fmt_bytes(t, sizeof(t), r->target));
+	fflush(stdout);
+}
+
+/* target --libvirt: the same rules, through virDomainSetMemoryFlags. */
+static int target_libvirt(const struct target_request *req, struct target_run *r)
+{
+	char *err = NULL;
+	struct host_target *t = NULL;
+	struct host_vm *vms = NULL;
+	size_t n = 0;
+	int code = VB_EXIT_FAILURE;
+	char *const names[] = { (char *)req->domain };
+	struct host_libvirt *lv = host_libvirt_open(req->connect_uri, true, &err);
+	if (!lv || !host_libvirt_collect(lv, names, 1, -1, &t, &vms, &n, &err)) {
+		vb_err_hint(strcmp(err, HOST_LIBVIRT_MISSING) == 0 ? HOST_LIBVIRT_MISSING_HINT : NULL, "target: %s: %s",
+			    r->who, err);
+		goto out;
+	}
+	struct host_vm *vm = &vms[0];
+	if (vm->error) {
+		vb_err_hint(vm->error_hint, "target: %s: %s", r->who, vm->error);
+		goto out;
+	}
+	if (!vm->has_balloon) {
+		vb_err_hint("add <memballoon model='virtio'/> to the domain", "target: %s: no balloon device (%s)", r->who,
+			    vm->no_balloon_device ? "memballoon model='none'" : "not in the domain XML");
+		code = VB_EXIT_NO_BALLOON;
+		goto out;
+	}
+	if (!vm->actual.known) {
+		vb_err("target: %s: libvirt did not say the balloon's size", r->who);
+		goto out;
+	}
+	r->ram_known = vm->balloon_ram.known;
+	r->ram = vm->balloon_ram.v;
+	r->run_state = vm->run_state ? xstrdup(vm->run_state) : NULL;
+	r->running = vm->running;
+	r->start_actual = r->actual = vm->actual.v;
+	if (below_floor(req, r, vm)) {
+		code = VB_EXIT_REFUSED;
+		goto out;
+	}
+	say_not_running(r);
+	uint64_t send = r->target;
+	if (r->ram_known && r->target > r->ram) {
+		char b[32];
+		/* libvirt refuses more than the maximum; QEMU would deflate fully: do that. */
+		vb_err("target: %s is more than the VM's RAM (%s): QEMU deflates the balloon fully instead",
+		       req->size_text, fmt_bytes(b, sizeof(b), r->ram));
+		send = r->ram;
+	}
+	if (!host_libvirt_set_size(lv, req->domain, send, &err)) {
+		vb_err("target: %s: %s", r->who, err);
+		goto out;
+	}
+	if (req->wait_s >= 0) {
+		say_waiting(r, req->wait_s);
+		r->t0 = qmp_now_ms();
+		long long deadline = qmp_deadline_after(req->wait_s);
+		uint64_t a;
+		while (!reached(r) && qmp_ms_left(deadline) > 0) {
+			int left = qmp_ms_left(deadline);
+			int ms = left < LIBVIRT_POLL_MS ? left : LIBVIRT_POLL_MS;
+			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+			nanosleep(&ts, NULL);
+			if (!host_libvirt_actual(lv, req->domain, &a, &err)) {
+				vb_err("target: %s: %s", r->who, err);
+				goto out;
+			}
+			record(r, a);
+		}
+		code = reached(r) ? VB_EXIT_OK : VB_EXIT_NOT_REACHED;
+	} else {
+		code = VB_EXIT_OK;
+	}
+	if (req->json)
+		print_json(r, req->wait_s >= 0, req->wait_s, code);
+	else
+		print_outcome(r, req->wait_s >= 0, code);
+out:
+	free(err);
+	host_libvirt_close(lv);
+	for (size_t i = 0; i < n; i++)
+		host_vm_free(&vms[i]);
+	free(vms);
+	host_targets_free(t, n);
+	return code;
+}
+
 int host_target(const struct target_request *req)
 {
 	struct target_run r = { .who = req->qmp ? req->qmp : req->domain, .running = -1, .json = req->json,
@@ -242,11 +350,17 @@ int host_target(const struct target_request *req)
 	struct qmp_options qo = { .timeout_s = req->timeout_s, .events = events };
 	struct qmp_error e = { 0 };
 	/* What status --qmp sees (RAM, the guest's statistics) decides the floor. */
-	struct host_target ht = { .address = (char *)req->qmp, .domain = (char *)req->domain };
+	struct host_target ht = { .address = (char *)req->qmp };
 	struct host_collect_options co = { .timeout_s = req->timeout_s, .stats_interval = -1 };
 	struct host_vm vm;
 	struct qmp_client *cl = NULL;
 	int code = VB_EXIT_FAILURE;
+	if (req->domain) {
+		code = target_libvirt(req, &r);
+		free(r.steps);
+		free(r.run_state);
+		return code;
+	}
 	host_collect_one(&ht, &co, &vm);
 	if (vm.error) {
 		e.message = vm.error;
@@ -257,7 +371,7 @@ int host_target(const struct target_request *req)
 	/* The RAM QEMU's balloon counts from: virtio-mem memory is not in it. */
 	r.ram_known = vm.balloon_ram.known;
 	r.ram = vm.balloon_ram.v;
-	cl = req->qmp ? qmp_connect(req->qmp, &qo, &e) : qmp_connect_virsh(req->domain, &qo, &e);
+	cl = qmp_connect(req->qmp, &qo, &e);
 	if (!cl)
 		goto fail;
 	read_context(cl, &r);
@@ -268,10 +382,7 @@ int host_target(const struct target_request *req)
 		code = VB_EXIT_REFUSED;
 		goto out;
 	}
-	/* Said with or without --wait: the request stays pending until it runs. */
-	if (r.running == 0 && !req->json)
-		term_printf(stdout, "%s: the VM is not running (%s): the guest cannot move the balloon until it runs\n",
-			    r.who, r.run_state ? r.run_state : "state unknown");
+	say_not_running(&r);
 	if (r.ram_known && r.target > r.ram) {
 		char b[32];
 		vb_err("target: %s is more than the VM's RAM (%s): QEMU deflates the balloon fully instead",
@@ -284,12 +395,7 @@ int host_target(const struct target_request *req)
 	if (req->wait_s < 0) {
 		code = VB_EXIT_OK;
 	} else {
-		if (!req->json) {
-			char a[32], t[32];
-			term_printf(stdout, "%s: waiting up to %g s for actual %s -> %s\n", r.who, req->wait_s,
-				    fmt_bytes(a, sizeof(a), r.start_actual), fmt_bytes(t, sizeof(t), r.target));
-			fflush(stdout);
-		}
+		say_waiting(&r, req->wait_s);
 		r.t0 = qmp_now_ms();
 		if (follow(cl, &r, qmp_deadline_after(req->wait_s), &e) < 0)
 			goto fail;

@@ -1,4 +1,4 @@
-/* vbtool target's work: set the balloon over QMP and follow it. */
+/* vbtool target's work: set the balloon over QMP or libvirt and follow it. */
 #ifndef VBTOOL_HOST_TARGET_H
 #define VBTOOL_HOST_TARGET_H
 
@@ -6,7 +6,8 @@
 #include <stdint.h>
 
 struct target_request {
-	const char *qmp, *domain; /* exactly one is set */
+	const char *qmp, *domain; /* exactly one is set; domain: through libvirt */
+	const char *connect_uri;  /* libvirt: --connect, NULL = the default URI */
 	const char *size_text;    /* SIZE as the user wrote it, for messages */
 	uint64_t target;          /* bytes */
 	double wait_s;            /* < 0: do not wait */

@@ -24,9 +24,16 @@ static bool is_socket(const char *path)
 	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
+/* Natural order (glibc's strverscmp): q2 before q10. */
 static int cmp_str(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_target(const void *a, const void *b)
+{
+	const struct host_target *x = a, *y = b;
+	return strverscmp(x->address, y->address);
 }
 
 /* Every socket directly in dir, sorted by name. */
@@ -70,6 +77,8 @@ static bool expand_glob(const char *pattern, struct host_target **t, size_t *n, 
 	glob_t g;
 	int r = glob(pattern, 0, NULL, &g);
 	size_t found = 0;
+	if (r == 0 && g.gl_pathc > 1)
+		qsort(g.gl_pathv, g.gl_pathc, sizeof(*g.gl_pathv), cmp_str); /* natural, not glob's order */
 	if (r == 0)
 		for (size_t i = 0; i < g.gl_pathc; i++)
 			if (is_socket(g.gl_pathv[i])) {
@@ -85,8 +94,7 @@ static bool expand_glob(const char *pattern, struct host_target **t, size_t *n, 
 	return true;
 }
 
-bool host_targets_expand(char *const *qmp, size_t nqmp, char *const *virsh, size_t nvirsh,
-			 struct host_target **out, size_t *nout)
+bool host_targets_expand(char *const *qmp, size_t nqmp, bool natural, struct host_target **out, size_t *nout)
 {
 	struct host_target *t = NULL;
 	size_t n = 0, cap = 0;
@@ -107,8 +115,9 @@ bool host_targets_expand(char *const *qmp, size_t nqmp, char *const *virsh, size
 			return false;
 		}
 	}
-	for (size_t i = 0; i < nvirsh; i++)
-		add(&t, &n, &cap, NULL, xstrdup(virsh[i]));
+	/* An unquoted shell glob arrives in the shell's order (q10 before q2). */
+	if (natural && n > 1)
+		qsort(t, n, sizeof(*t), cmp_target);
 	*out = t;
 	*nout = n;
 	return true;

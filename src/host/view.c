@@ -21,7 +21,7 @@ bool host_stat_is_bytes(const char *name)
 static const char *transport_name(const struct host_target *t)
 {
 	if (t->domain)
-		return "virsh";
+		return "libvirt";
 	return qmp_address_is_tcp(t->address, NULL, NULL) ? "tcp" : "unix";
 }
 
@@ -54,6 +54,16 @@ static void feature_line(FILE *out, const char *label, char **f, size_t n, const
 	fputc('\n', out);
 }
 
+/* QEMU's statistic names (JSON) as words: "swap_in" -> "swap in". */
+static void stat_words(FILE *out, const char *name)
+{
+	size_t n = 0;
+	fputs("    ", out);
+	for (; name[n]; n++)
+		fputc(name[n] == '_' ? ' ' : name[n], out);
+	fprintf(out, "%*s ", n < 18 ? (int)(18 - n) : 0, "");
+}
+
 static void text_stats(FILE *out, const struct host_vm *vm)
 {
 	if (vm->polling_interval_s.known)
@@ -70,12 +80,13 @@ static void text_stats(FILE *out, const struct host_vm *vm)
 	for (size_t i = 0; i < vm->nstats; i++) {
 		char b[32];
 		const struct host_stat *s = &vm->stats[i];
+		stat_words(out, s->name);
 		if (!s->value.known)
-			fprintf(out, "    %-18s not reported\n", s->name);
+			fprintf(out, "not reported\n");
 		else if (host_stat_is_bytes(s->name))
-			fprintf(out, "    %-18s %s\n", s->name, fmt_bytes(b, sizeof(b), s->value.v));
+			fprintf(out, "%s\n", fmt_bytes(b, sizeof(b), s->value.v));
 		else
-			fprintf(out, "    %-18s %llu\n", s->name, (unsigned long long)s->value.v);
+			fprintf(out, "%llu\n", (unsigned long long)s->value.v);
 	}
 }
 
@@ -83,7 +94,7 @@ static void text_vm(FILE *out, const struct host_vm *vm)
 {
 	char *label = term_dup(vm_label(vm)); /* a socket's file name may hold a newline */
 	fprintf(out, "VM %s", vm->name ? vm->name : "(no name)");
-	fprintf(out, vm->target->domain ? " (virsh %s)" : " (%s)", label);
+	fprintf(out, vm->target->domain ? " (libvirt %s)" : " (%s)", label);
 	free(label);
 	if (vm->error) {
 		fprintf(out, "\n  error: %s\n", vm->error);
@@ -105,9 +116,12 @@ static void text_vm(FILE *out, const struct host_vm *vm)
 			  vm->virtio_mem.known && vm->virtio_mem.v
 				  ? " (RAM without virtio-mem - balloon; the guest also has the virtio-mem memory)"
 				  : " (what the guest may use: RAM - balloon)");
-		char pct[48] = "";
+		/* the percentage status and explain-oom print (fmt_percent), of
+		 * the same base: all the memory the VM was given */
+		char pct[96] = "", pc[32], rb[32];
 		if (vm->balloon.known && vm->ram.known && vm->ram.v)
-			snprintf(pct, sizeof(pct), " (%.1f%% of RAM)", 100.0 * (double)vm->balloon.v / (double)vm->ram.v);
+			snprintf(pct, sizeof(pct), " (%s of the %s the VM was given)",
+				 fmt_percent(pc, sizeof(pc), vm->balloon.v, vm->ram.v), fmt_bytes(rb, sizeof(rb), vm->ram.v));
 		size_line(out, "balloon", vm->balloon,
 			  vm->balloon_stale ? " (QEMU's value; the guest's statistics say it is stale)" : pct);
 	}
@@ -120,6 +134,8 @@ static void text_vm(FILE *out, const struct host_vm *vm)
 		feature_line(out, "accepted", vm->guest_features, vm->nguest_features, vm->guest_unknown_bits,
 			     vm->nguest_unknown_bits);
 	}
+	if (vm->configured_known)
+		feature_line(out, "configured", vm->configured_features, vm->nconfigured_features, NULL, 0);
 	text_stats(out, vm);
 	for (size_t i = 0; i < vm->nnotes; i++)
 		fprintf(out, "  note: %s\n", vm->notes[i]);
@@ -216,6 +232,8 @@ static struct json_object *json_vm(const struct host_vm *vm)
 		json_object_object_add(feat, "driver_started", jtri(vm->driver_started));
 	}
 	json_object_object_add(o, "features", feat);
+	json_object_object_add(o, "configured_features",
+			       vm->configured_known ? jstrv(vm->configured_features, vm->nconfigured_features) : NULL);
 
 	json_object_object_add(o, "polling_interval_s", json_opt_u64(vm->polling_interval_s));
 	struct json_object *stats = NULL;

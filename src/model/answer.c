@@ -28,6 +28,8 @@ static const char *driver_name(const struct balloon_report *r)
 		return "vmw_balloon";
 	if (r->hv_driver || r->dhv.status == SRC_OK)
 		return "hv_balloon";
+	if (xen_balloon_present(r))
+		return "xen_balloon";
 	return NULL;
 }
 
@@ -44,23 +46,51 @@ static int deflate_on_oom(const struct balloon_report *r)
 	return -1;
 }
 
+/* Xen: current_kb against target_kb, the driver's own goal (balloon.c:
+ * current_credit() = target - current); equal means it is done. */
+static void xen_target_clause(struct strbuf *sb, const struct xen_balloon *x)
+{
+	char h1[32], h2[32];
+	if (x->status != SRC_OK || x->current_kb.v == x->target_kb.v)
+		return;
+	sb_addf(sb, "; the guest is still moving toward its target of %s (it has %s: %s)",
+		fmt_kb(h1, sizeof(h1), x->target_kb.v), fmt_kb(h2, sizeof(h2), x->current_kb.v),
+		x->current_kb.v > x->target_kb.v ? "the host is taking more" : "the host is giving memory back");
+}
+
+/* virtio-mem resizes the VM by plugging memory, not by a balloon: its
+ * sizes from the driver's log, one clause per device. */
+static void virtio_mem_clause(struct strbuf *sb, const struct balloon_report *r)
+{
+	char h1[32], h2[32];
+	for (unsigned i = 0; i < r->klog.nvmem; i++) {
+		const struct virtio_mem_log *v = &r->klog.vmem[i];
+		sb_addf(sb, "; virtio-mem %s: the host asks for %s", v->name,
+			v->requested_bytes.known ? fmt_kb(h1, sizeof(h1), v->requested_bytes.v / 1024) : "an unknown size");
+		if (v->plugged_bytes.known)
+			sb_addf(sb, " (%s was plugged when it asked)", fmt_kb(h2, sizeof(h2), v->plugged_bytes.v / 1024));
+	}
+}
+
 char *report_answer(const struct balloon_report *r)
 {
 	const struct balloon_summary *b = &r->balloon;
-	char h1[32], h2[32];
-	if (b->no_balloon)
+	char h1[32], h2[32], pc[32];
+	if (b->no_balloon && !r->klog.nvmem)
 		return xstrdup("The host holds nothing: there is no balloon device");
 
 	struct strbuf sb;
 	sb_init(&sb);
+	if (b->no_balloon) {
+		sb_adds(&sb, "The host holds nothing through a balloon (there is no balloon device)");
+		virtio_mem_clause(&sb, r);
+		return sb_detach(&sb);
+	}
 	if (b->size_kb.known) {
-		sb_addf(&sb, "The host holds %s", b->size_kb.v < 1024 ? (snprintf(h1, sizeof(h1), "%llu kB",
-										 (unsigned long long)b->size_kb.v), h1)
-								      : fmt_kb(h1, sizeof(h1), b->size_kb.v));
-		/* whole percent, as the report below: a tenth only under 1% */
+		sb_addf(&sb, "The host holds %s", fmt_kb(h1, sizeof(h1), b->size_kb.v));
+		/* the one percentage every view prints (fmt_percent) */
 		if (b->ram_kb.known)
-			sb_addf(&sb, " (%.*f%% of the %s the VM was given)",
-				b->percent_of_ram > 0 && b->percent_of_ram < 1 ? 1 : 0, b->percent_of_ram,
+			sb_addf(&sb, " (%s of the %s the VM was given)", fmt_percent(pc, sizeof(pc), b->size_kb.v, b->ram_kb.v),
 				fmt_kb(h2, sizeof(h2), b->ram_kb.v));
 		else
 			sb_adds(&sb, " (share of the memory the VM was given unknown)");
@@ -75,8 +105,22 @@ char *report_answer(const struct balloon_report *r)
 		     : b->accounting == ACCT_USED     ? "; it counts as used memory"
 						      : "; whether it counts as used memory or is taken off MemTotal is unknown");
 	int doom = deflate_on_oom(r);
+	if (drv && strcmp(drv, "xen_balloon") == 0) {
+		xen_target_clause(&sb, &r->xen);
+		/* drivers/xen/balloon.c registers no OOM notifier */
+		sb_adds(&sb, "; the guest cannot get it back on OOM (Xen's balloon has no OOM notifier: only a higher "
+			     "target from the host gives memory back)");
+		return sb_detach(&sb);
+	}
+	if (doom == -1 && drv && strcmp(drv, "hv_balloon") == 0) {
+		/* hv_balloon.c registers no OOM notifier: only the host deflates */
+		sb_adds(&sb, "; the guest cannot get it back on OOM (hv_balloon has no OOM notifier: only the host "
+			     "gives memory back)");
+		return sb_detach(&sb);
+	}
 	sb_adds(&sb, doom == 1   ? "; the guest can get it back on OOM"
 		     : doom == 0 ? "; the guest cannot get it back on OOM (no DEFLATE_ON_OOM)"
 				 : "; whether the guest can get it back on OOM is unknown");
+	virtio_mem_clause(&sb, r);
 	return sb_detach(&sb);
 }

@@ -4,6 +4,7 @@
  * a disagreement between any two is flagged, never averaged away. */
 #include "model/report.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Sources within this much of each other agree: the balloon moves while
@@ -53,6 +54,9 @@ static void gather(struct balloon_report *r)
 	if (r->dhv.status == SRC_OK && r->dhv.pages_ballooned.known &&
 	    pages_to_kb(r->dhv.pages_ballooned.v, 4096, &kb))
 		add_source(b, "debugfs_hv_balloon", DEBUGFS_HV, "hv_balloon", kb, false);
+	/* Xen: the pages on the driver's list, low and high memory */
+	if (r->xen.status == SRC_OK && add_u64(r->xen.low_kb.v, r->xen.high_kb.v, &kb))
+		add_source(b, "xen_balloon", r->xen.path, "xen_balloon", kb, false);
 	if (r->mem.balloon_kb.known)
 		add_source(b, "meminfo_balloon", "/proc/meminfo", "any", r->mem.balloon_kb.v, false);
 	if ((r->mem.inflated_total_kb.known || r->mem.inflated_free_kb.known) &&
@@ -66,8 +70,10 @@ static void gather(struct balloon_report *r)
 			report_add_problem(r, "/proc/vmstat", NULL, "nr_balloon_pages %llu is more memory than exists",
 					   (unsigned long long)r->vm.nr_balloon_pages.v);
 	}
-	/* Cumulative since boot; only virtio and VMware count here. */
-	if (r->vm.balloon_inflate.known && r->vm.balloon_deflate.known) {
+	/* Cumulative since boot; only virtio and VMware count here (Xen's
+	 * balloon never does: its 0 would contradict the driver's own size). */
+	if (r->vm.balloon_inflate.known && r->vm.balloon_deflate.known &&
+	    !(r->xen.status == SRC_OK && !r->ndevices && !r->vmw_driver)) {
 		if (r->vm.balloon_inflate.v >= r->vm.balloon_deflate.v) {
 			if (pages_to_kb(r->vm.balloon_inflate.v - r->vm.balloon_deflate.v, r->sys.page_size, &kb))
 				add_source(b, "vmstat_inflate_deflate", "/proc/vmstat", "virtio_balloon", kb, true);
@@ -87,6 +93,25 @@ static const struct virtio_device *main_device(const struct balloon_report *r)
 		if (r->devices[i].features.valid)
 			return &r->devices[i];
 	return NULL;
+}
+
+/* hv_balloon calls adjust_managed_page_count() for every page it balloons
+ * (so MemTotal shrinks) since Linux 5.11: "hv_balloon: do
+ * adjust_managed_page_count() when ballooning/un-ballooning" (Vitaly
+ * Kuznetsov, posted 2020-12-02 for the 5.11 merge window). Before it, the
+ * pages stayed in MemTotal and looked used. */
+#define HV_ADJUSTS_SINCE_MAJOR 5
+#define HV_ADJUSTS_SINCE_MINOR 11
+
+/* 1 when the release ("6.1.0-13-amd64") is at least maj.min, 0 when older,
+ * -1 when it does not start with two numbers. */
+static int kernel_at_least(const char *release, unsigned maj, unsigned min)
+{
+	unsigned a, b;
+	int n = 0;
+	if (!release || sscanf(release, "%u.%u%n", &a, &b, &n) != 2 || n == 0)
+		return -1;
+	return a > maj || (a == maj && b >= min);
 }
 
 static void decide_accounting(struct balloon_report *r)
@@ -109,14 +134,57 @@ static void decide_accounting(struct balloon_report *r)
 	} else if (dv->status == SRC_OK && dv->inflated_free_kb.known && dv->inflated_free_kb.v > 0) {
 		b->accounting = ACCT_USED;
 		b->accounting_basis = "the driver reports InflatedFree: counted as used";
+	} else if (r->xen.status == SRC_OK) {
+		/* drivers/xen/balloon.c, every version: totalram_pages-- in
+		 * balloon_append() (2.6.x to 3.10), then
+		 * adjust_managed_page_count(page, -1), moved into
+		 * decrease_reservation() by "xen/balloon: Only mark a page as
+		 * managed when it is released" (Ross Lagerwall, 2016). Pages
+		 * above the boot allocation (balloon_add_region) and hot-added
+		 * pages not yet populated were never in MemTotal either. */
+		b->accounting = ACCT_SUBTRACTED;
+		b->accounting_basis = "Xen's balloon takes ballooned pages off MemTotal in every kernel version";
 	} else if (r->dvmw.status == SRC_OK || r->vmw_driver) {
 		b->accounting = ACCT_USED;
 		b->accounting_basis = "vmw_balloon never adjusts MemTotal: the balloon's pages look used";
+	} else if ((r->hv_driver || r->dhv.status == SRC_OK) &&
+		   kernel_at_least(r->sys.kernel, HV_ADJUSTS_SINCE_MAJOR, HV_ADJUSTS_SINCE_MINOR) >= 0) {
+		/* by the kernel version: a vendor kernel may carry the change earlier */
+		if (kernel_at_least(r->sys.kernel, HV_ADJUSTS_SINCE_MAJOR, HV_ADJUSTS_SINCE_MINOR)) {
+			b->accounting = ACCT_SUBTRACTED;
+			b->accounting_basis = "hv_balloon takes ballooned pages off MemTotal since Linux 5.11 "
+					      "(by the kernel version)";
+		} else {
+			b->accounting = ACCT_USED;
+			b->accounting_basis = "hv_balloon leaves MemTotal unchanged before Linux 5.11: the balloon's "
+					      "pages look used (by the kernel version)";
+		}
 	} else {
 		b->accounting = ACCT_UNKNOWN;
-		b->accounting_basis = r->hv_driver ? "hv_balloon: not determined from what this kernel exposes"
+		b->accounting_basis = r->hv_driver ? "hv_balloon: the kernel version is unknown"
 						   : "no balloon device whose negotiation says";
 	}
+}
+
+/* A source's stable name (JSON) as words for the text views. */
+const char *size_source_text(const char *name)
+{
+	static const struct {
+		const char *name, *text;
+	} t[] = {
+		{ "debugfs_virtio_balloon", "virtio-balloon's counters in debugfs" },
+		{ "debugfs_vmmemctl", "vmmemctl's current pages in debugfs" },
+		{ "debugfs_hv_balloon", "hv-balloon's pages ballooned in debugfs" },
+		{ "xen_balloon", "Xen balloon's low + high memory pages" },
+		{ "meminfo_balloon", "the Balloon: line of /proc/meminfo" },
+		{ "meminfo_inflated", "InflatedTotal + InflatedFree in /proc/meminfo" },
+		{ "vmstat_nr_balloon_pages", "the balloon pages in /proc/vmstat" },
+		{ "vmstat_inflate_deflate", "inflated minus deflated in /proc/vmstat" },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].name, name) == 0)
+			return t[i].text;
+	return name;
 }
 
 const char *ram_basis_name(enum ram_basis rb)
@@ -200,7 +268,7 @@ void balloon_summarize(struct balloon_report *r)
 	decide_accounting(r);
 	/* Truly nothing: no device, no driver, no counter holding memory. A
 	 * non-zero counter alone (Xen's balloon, pseries-cmm) is a balloon. */
-	if (!r->ndevices && !r->vmw_driver && !r->hv_driver && r->device_scan != SRC_ERROR &&
+	if (!r->ndevices && !r->vmw_driver && !r->hv_driver && !xen_balloon_present(r) && r->device_scan != SRC_ERROR &&
 	    !(b->size_kb.known && b->size_kb.v > 0)) {
 		b->no_balloon = true;
 		if (!b->size_kb.known) {

@@ -39,6 +39,19 @@ const char *accounting_name(enum accounting a)
 	return "unknown";
 }
 
+const char *accounting_text(enum accounting a)
+{
+	switch (a) {
+	case ACCT_SUBTRACTED:
+		return "taken off MemTotal";
+	case ACCT_USED:
+		return "counted as used";
+	case ACCT_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
 void report_add_problem(struct balloon_report *r, const char *what, const char *hint, const char *fmt, ...)
 {
 	va_list ap;
@@ -87,7 +100,7 @@ void dbg_hv_free(struct dbg_hv *d)
  * driver, Xen's included) is a balloon even when no driver vbtool knows is seen. */
 bool report_has_balloon(const struct balloon_report *r)
 {
-	return r->ndevices > 0 || r->vmw_driver || r->hv_driver ||
+	return r->ndevices > 0 || r->vmw_driver || r->hv_driver || xen_balloon_present(r) ||
 	       (r->balloon.size_kb.known && r->balloon.size_kb.v > 0);
 }
 
@@ -108,7 +121,9 @@ void report_free(struct balloon_report *r)
 	dbg_virtio_free(&r->dvirtio);
 	dbg_virtio_free(&r->dvirtio_module);
 	dbg_hv_free(&r->dhv);
+	free(r->memblocks.auto_online);
 	free(r->klog.last_out_of_puff);
+	free(r->klog.last_hv_hot_add_failed);
 	for (size_t i = 0; i < r->nfindings; i++)
 		free(r->findings[i].message);
 	free(r->findings);
@@ -118,4 +133,15 @@ void report_free(struct balloon_report *r)
 	}
 	free(r->problems);
 	memset(r, 0, sizeof(*r));
+}
+
+bool xen_balloon_present(const struct balloon_report *r)
+{
+	return r->xen.status != SRC_NOT_READ && r->xen.status != SRC_ABSENT;
+}
+
+bool report_on_xen(const struct balloon_report *r)
+{
+	return (r->hyp.hypervisor_type && strcmp(r->hyp.hypervisor_type, "xen") == 0) ||
+	       (r->hyp.sys_vendor && strcmp(r->hyp.sys_vendor, "Xen") == 0);
 }

@@ -15,7 +15,7 @@
 /* Where the drivers' debugfs files live on a machine. */
 #define DEBUGFS_ROOT "/sys/kernel/debug"
 #define DEBUGFS_VIRTIO "/sys/kernel/debug/virtio-balloon"
-/* The vbtool module's file when the kernel already has virtio-balloon. */
+/* The vbtool module's file (kmod/: it never uses virtio-balloon). */
 #define DEBUGFS_VIRTIO_MODULE "/sys/kernel/debug/vbtool-balloon"
 #define DEBUGFS_VMW "/sys/kernel/debug/vmmemctl"
 #define DEBUGFS_HV "/sys/kernel/debug/hv-balloon"
@@ -115,6 +115,42 @@ struct dbg_hv {
 	struct opt_u64 total_pages_committed, max_dynamic_page_count, vm_pages_committed;
 };
 
+/* Xen's balloon driver (sources/xen.c; formats in docs/xen-balloon.md): the
+ * sysfs files of drivers/xen/xen-balloon.c, or /proc/xen/balloon on XenLinux
+ * (2.6.18-era) kernels. Sizes in KiB as the driver prints them. */
+enum xen_layout { XEN_LAYOUT_NONE = 0, XEN_LAYOUT_SYSFS, XEN_LAYOUT_PROC };
+struct xen_balloon {
+	enum src_status status; /* SRC_ABSENT: neither file set exists */
+	enum xen_layout layout;
+	const char *path;       /* the directory or file read */
+	struct opt_u64 target_kb, target_bytes, current_kb, low_kb, high_kb;
+	struct opt_u64 hard_limit_kb, driver_kb; /* /proc/xen/balloon only */
+	struct opt_u64 schedule_delay, max_schedule_delay, retry_count, max_retry_count;
+	/* /proc/sys/xen/balloon/hotplug_unpopulated exists only with
+	 * CONFIG_XEN_BALLOON_MEMORY_HOTPLUG: 1 built in, -1 unknown */
+	int hotplug;
+	struct opt_u64 hotplug_unpopulated;
+};
+
+/* /sys/devices/system/memory (sources/memory_blocks.c): the memory blocks
+ * hot-plug works in, and whether added memory comes online by itself. */
+struct memory_blocks {
+	enum src_status status;
+	struct opt_u64 block_size_bytes; /* block_size_bytes, hex */
+	char *auto_online;               /* auto_online_blocks: "online", "offline", "online_movable", ... */
+	unsigned online, offline, other; /* memoryN/state */
+};
+
+/* A virtio-mem device as its driver logs it (sources/virtio_mem.c): at every
+ * config change drivers/virtio/virtio_mem.c prints "plugged size: 0x%llx"
+ * (what was plugged when the change arrived) and "requested size: 0x%llx";
+ * at probe "device block size: 0x%llx". The last record of each wins. */
+#define VIRTIO_MEM_LOG_MAX 8
+struct virtio_mem_log {
+	char name[16]; /* virtioN */
+	struct opt_u64 plugged_bytes, requested_bytes, block_size_bytes;
+};
+
 /* What the kernel log says about the balloon drivers. */
 struct klog_summary {
 	enum src_status status;
@@ -123,6 +159,10 @@ struct klog_summary {
 	unsigned vmw_messages, hv_messages;
 	unsigned oom_kills;
 	char *last_out_of_puff;
+	struct virtio_mem_log vmem[VIRTIO_MEM_LOG_MAX];
+	unsigned nvmem;
+	unsigned hv_hot_add_failed; /* hv_balloon's "hot add failed" messages */
+	char *last_hv_hot_add_failed;
 };
 
 /* One independent statement of the balloon size. */
@@ -140,6 +180,10 @@ enum accounting {
 	ACCT_USED,       /* MemTotal unchanged, the balloon looks used */
 };
 const char *accounting_name(enum accounting a);
+/* The same in words, for text. */
+const char *accounting_text(enum accounting a);
+/* A size source's stable name (struct size_source) in words, for text. */
+const char *size_source_text(const char *name);
 
 enum ram_basis {
 	RAM_BASIS_UNKNOWN = 0,
@@ -219,6 +263,8 @@ struct balloon_report {
 	struct dbg_virtio dvirtio_module; /* the module's own file, when the kernel has one too */
 	struct dbg_vmw dvmw;
 	struct dbg_hv dhv;
+	struct xen_balloon xen; /* Xen's balloon driver, when the guest runs on Xen */
+	struct memory_blocks memblocks;
 	bool vmw_driver, hv_driver; /* those drivers seen loaded */
 	struct klog_summary klog;
 	struct balloon_summary balloon;
@@ -226,6 +272,7 @@ struct balloon_report {
 	size_t nfindings;
 	struct problem *problems;
 	size_t nproblems;
+	size_t nproblems_fixed; /* those of the last full read, kept by report_refresh */
 };
 
 void report_free(struct balloon_report *r);
@@ -238,6 +285,11 @@ void report_add_problem(struct balloon_report *r, const char *what, const char *
 void balloon_summarize(struct balloon_report *r);
 void findings_evaluate(struct balloon_report *r);
 bool report_has_balloon(const struct balloon_report *r);
+/* Xen's balloon driver is there (its files exist, readable or not). */
+bool xen_balloon_present(const struct balloon_report *r);
+/* The guest runs on Xen: /sys/hypervisor/type "xen" or DMI vendor "Xen"
+ * (HVM guests; the CPU flag alone does not name the hypervisor). */
+bool report_on_xen(const struct balloon_report *r);
 /* The one-sentence answer that opens `status` (answer.c); free it. */
 char *report_answer(const struct balloon_report *r);
 

@@ -126,6 +126,7 @@ struct oom_event *new_event(struct oom_parser *p, const struct oom_line *meta, b
 	p->cur = e;
 	p->state = ST_EVENT;
 	p->event_lines = 0;
+	p->quiet = 0;
 	return e;
 }
 
@@ -134,9 +135,11 @@ static void process_logical(struct oom_parser *p, const char *s, size_t n, const
 	trim(&s, &n);
 	if (!n)
 		return;
+	if (on_death_line(p, s, n, meta))
+		return;
 	const char *at;
 	/* every kind of line below holds "oom", "alloon" or "Kill", except the
-	 * event's body lines (in_event_line) and the panic lines */
+	 * event's body lines (in_event_line) */
 	bool key = oom_has_key(s, n);
 	if (!key)
 		goto body;
@@ -164,17 +167,16 @@ static void process_logical(struct oom_parser *p, const char *s, size_t n, const
 		on_reaper(p, s, n);
 		return;
 	}
-body:
-	if (starts(s, n, "Kernel panic - not syncing: Out of memory") || starts(s, n, "System is deadlocked on memory")) {
-		struct oom_event *e = p->cur ? p->cur : p->nev ? &p->ev[p->nev - 1] : NULL;
-		if (e)
-			e->panic = true;
-		return;
-	}
+body:; /* C11: a label is followed by a statement, not a declaration (clang) */
 	struct oom_event *e = p->cur;
 	if (e && p->state == ST_EVENT) {
+		on_notify_frame(e, s, n);
+		on_memcg_stats_path(e, s, n);
 		on_vm_sign(e, s, n);
-		in_event_line(p, e, s, n);
+		if (in_event_line(p, e, s, n))
+			p->quiet = 0;
+		else if (p->quiet < BODY_QUIET_LINES)
+			p->quiet++;
 	}
 	const char *drv = key ? balloon_driver_of(s, n) : NULL;
 	if (drv) {
@@ -235,12 +237,75 @@ static void flush_pending(struct oom_parser *p)
 	p->offset = saved;
 }
 
+/* Does the parser want every line next (else only key lines)? Inside an
+ * event until BODY_QUIET_LINES lines in a row were nothing a report holds
+ * (the rule is written down at the top of scan.c), and in the tail. */
+static bool wants_all(const struct oom_parser *p)
+{
+	return p->state == ST_TAIL || (p->state == ST_EVENT && p->quiet < BODY_QUIET_LINES);
+}
+
 static void count_line(struct oom_parser *p)
 {
 	if (p->state == ST_TAIL && p->tail_left && --p->tail_left == 0)
 		end_event(p);
 	else if (p->state == ST_EVENT && ++p->event_lines > EVENT_MAX_LINES)
 		end_event(p);
+}
+
+/* Whether this line's time is before or after the last one's: uptimes
+ * compare as numbers; other time texts only when of the same length (the
+ * same format: "Nov 22 10:00:05" sorts as text within a month). */
+static void note_direction(struct oom_parser *p, const struct oom_line *ol)
+{
+	int d = 0;
+	if (ol->has_uptime) {
+		if (p->have_last_t && p->last_tt[0] == '\0')
+			d = ol->uptime_s > p->last_up ? 1 : ol->uptime_s < p->last_up ? -1 : 0;
+		p->last_up = ol->uptime_s;
+		p->last_tt[0] = '\0';
+	} else if (ol->time_text[0]) {
+		if (p->have_last_t && p->last_tt[0] && strlen(p->last_tt) == strlen(ol->time_text)) {
+			int c = strcmp(ol->time_text, p->last_tt);
+			d = c > 0 ? 1 : c < 0 ? -1 : 0;
+		}
+		snprintf(p->last_tt, sizeof(p->last_tt), "%s", ol->time_text);
+	} else {
+		return;
+	}
+	p->have_last_t = true;
+	if (d > 0)
+		p->t_up++;
+	else if (d < 0)
+		p->t_down++;
+}
+
+bool oom_parser_file_reversed(const struct oom_parser *p)
+{
+	if (p->on_ended || p->dropped || p->nev <= p->file_first_ev)
+		return false; /* streamed or dropped events cannot be taken back */
+	if (p->t_down || p->t_up)
+		return p->t_down > p->t_up;
+	/* no time moves (one second's lines, or none): kill lines, then the
+	 * header of their report with nothing after it - forward, a header is
+	 * followed by its CPU:/Pid: line, Mem-Info or task table (a report
+	 * pasted tail first has them) - and nothing else in the file */
+	const struct oom_event *ev = p->ev + p->file_first_ev;
+	size_t n = p->nev - p->file_first_ev;
+	const struct oom_event *h = &ev[n - 1];
+	if (n < 2 || !h->inv.present || h->kill_seen || h->inv.pid.known || h->nzones || h->ntasks ||
+	    h->free_pages.known)
+		return false;
+	for (size_t i = 0; i + 1 < n; i++)
+		if (!ev[i].fragment || ev[i].inv.present || !ev[i].vic.present)
+			return false;
+	return true;
+}
+
+void oom_parser_drop_file(struct oom_parser *p, unsigned file_index)
+{
+	while (p->nev > p->file_first_ev && p->ev[p->nev - 1].file_index == file_index)
+		oom_event_free_detail(&p->ev[--p->nev]);
 }
 
 bool oom_parser_line(struct oom_parser *p, const char *line, size_t len, uint64_t offset, bool key,
@@ -255,7 +320,7 @@ bool oom_parser_line(struct oom_parser *p, const char *line, size_t len, uint64_
 	oom_normalise(p->scratch, n, &ol);
 	p->offset = offset;
 	if (ol.kmsg_dict)
-		return p->state != ST_IDLE || p->have_pending;
+		return wants_all(p) || p->have_pending;
 
 	const char *m = ol.msg;
 	size_t mn = ol.len;
@@ -280,8 +345,10 @@ bool oom_parser_line(struct oom_parser *p, const char *line, size_t len, uint64_
 	flush_pending(p);
 	count_line(p);
 	if (ol.foreign || mn == 0)
-		return p->state != ST_IDLE;
-	if (ol.prefixed && !ol.kmsg && (key || p->state != ST_IDLE)) {
+		return wants_all(p);
+	if (ol.prefixed)
+		note_direction(p, &ol);
+	if (ol.prefixed && !ol.kmsg && (key || wants_all(p))) {
 		/* keep it: the next line may be its wrapped continuation */
 		memcpy(p->logical, ol.msg, ol.len);
 		p->llen = ol.len;
@@ -296,7 +363,7 @@ bool oom_parser_line(struct oom_parser *p, const char *line, size_t len, uint64_
 	if (truncated)
 		p->truncated++;
 	process_logical(p, ol.msg, ol.len, &ol);
-	return p->state != ST_IDLE;
+	return wants_all(p);
 }
 
 struct oom_parser *oom_parser_new(void)
@@ -309,6 +376,8 @@ void oom_parser_free(struct oom_parser *p)
 {
 	if (!p)
 		return;
+	for (size_t i = 0; i < p->nev; i++)
+		oom_event_free_detail(&p->ev[i]);
 	free(p->ev);
 	free(p);
 }
@@ -316,6 +385,9 @@ void oom_parser_free(struct oom_parser *p)
 void oom_parser_begin_file(struct oom_parser *p, unsigned file_index)
 {
 	p->file_index = file_index;
+	p->file_first_ev = p->nev;
+	p->t_up = p->t_down = 0;
+	p->have_last_t = false;
 	p->have_pending = false;
 	p->pend_balloon = false;
 	p->nidle_ev = 0;
@@ -349,6 +421,9 @@ static void merge_into(struct oom_event *dst, const struct oom_event *src)
 		dst->reaper_shmem_kb = src->reaper_shmem_kb;
 	}
 	dst->panic |= src->panic;
+	if (!dst->panic_reason)
+		dst->panic_reason = src->panic_reason;
+	dst->sysrq |= src->sysrq;
 }
 
 void oom_parser_finish(struct oom_parser *p)
@@ -374,6 +449,7 @@ void oom_parser_finish(struct oom_parser *p)
 		if (!best)
 			continue;
 		merge_into(best, f);
+		oom_event_free_detail(f);
 		memmove(f, f + 1, (p->nev - i - 1) * sizeof(*f));
 		p->nev--;
 		i--;

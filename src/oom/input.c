@@ -264,6 +264,28 @@ ssize_t oom_input_read(struct oom_input *in, char *buf, size_t len)
 	return read_fd(in->fd, buf, len);
 }
 
+bool oom_input_mappable(const struct oom_input *in, uint64_t min, int *fd, uint64_t *size)
+{
+	struct stat st;
+	if (in->fmt != FMT_PLAIN || !in->own_fd || fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size < 0 || (uint64_t)st.st_size < min)
+		return false;
+	*fd = in->fd;
+	*size = (uint64_t)st.st_size;
+	return true;
+}
+
+int oom_input_seek(struct oom_input *in, uint64_t off)
+{
+	if (in->fmt != FMT_PLAIN || off > (uint64_t)INT64_MAX)
+		return -EINVAL;
+	if (lseek(in->fd, (off_t)off, SEEK_SET) < 0)
+		return -errno;
+	in->ipos = in->ilen = 0; /* the peeked bytes are behind */
+	in->in_eof = false;
+	return 0;
+}
+
 const char *oom_input_strerror(int err)
 {
 	switch (-err) {
@@ -272,6 +294,8 @@ const char *oom_input_strerror(int err)
 	case OOM_INPUT_EMEMLIMIT:
 		return "needs more than " OOM_INPUT_MEM_MAX_TEXT
 		       " to decompress: refused (a crafted header can ask for gigabytes)";
+	case OOM_INPUT_ESHRANK:
+		return "the file was cut while it was read";
 	case OOM_INPUT_ENOTFILE:
 		return "not a regular file or a pipe: refused (a device can block or never end)";
 	default:

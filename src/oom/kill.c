@@ -12,7 +12,15 @@
 
 void on_invoked(struct oom_parser *p, const char *s, size_t n, const char *at, const struct oom_line *meta)
 {
-	struct oom_event *e = new_event(p, meta, false);
+	struct oom_event *e = p->cur;
+	/* SysRq-f's report, a few lines after its "Manual OOM execution" */
+	if (e && e->sysrq && p->state == ST_TAIL && !e->inv.present && !e->kill_seen) {
+		e->fragment = false;
+		p->state = ST_EVENT;
+		p->event_lines = 0;
+	} else {
+		e = new_event(p, meta, false);
+	}
 	struct oom_invoker *inv = &e->inv;
 	inv->present = true;
 	const char *c = s;
@@ -34,6 +42,10 @@ void on_invoked(struct oom_parser *p, const char *s, size_t n, const char *at, c
 				copy_text(inv->gfp_printed, sizeof(inv->gfp_printed), q + 1, (size_t)(cl - q - 1));
 		}
 	}
+	/* the task that printed the header is the one that invoked the OOM
+	 * killer: its printk caller id stands in for a missing CPU:/Pid: line */
+	if (meta && meta->caller_tid)
+		inv->pid = opt_u64(meta->caller_tid);
 	inv->order = tok_i64(s, n, "order=");
 	inv->oom_score_adj = tok_i64(s, n, "oom_score_adj=");
 	if (p->pend_balloon && p->offset - p->pend_balloon_offset <= BALLOON_BEFORE_BYTES) {
@@ -218,6 +230,10 @@ const char *balloon_driver_of(const char *s, size_t n)
 		{ "Out of puff", "virtio_balloon" },	 { "hv_balloon", "hv_balloon" },
 		{ "vmw_balloon", "vmw_balloon" },	 { "vmmemctl", "vmw_balloon" },
 		{ "xen:balloon", "xen_balloon" },	 { "xen_balloon", "xen_balloon" },
+		/* balloon.c's older prefix ("xen/balloon: Initialising balloon
+		 * driver.") and its thread's name ("xen-balloon thread could not
+		 * be started") */
+		{ "xen/balloon", "xen_balloon" },	 { "xen-balloon", "xen_balloon" },
 	};
 	if (!find(s, n, "alloon") && !find(s, n, "vmmemctl") && !find(s, n, "Out of puff"))
 		return NULL;
@@ -225,4 +241,128 @@ const char *balloon_driver_of(const char *s, size_t n)
 		if (find_n(s, n, pats[i].needle, strlen(pats[i].needle)))
 			return pats[i].driver;
 	return NULL;
+}
+
+/* ---- deaths that may come without a report --------------------------------
+ * mm/oom_kill.c: check_panic_on_oom() prints the report (dump_header) and
+ * then panic("Out of memory: %s panic_on_oom is enabled\n") with
+ * "compulsory" (vm.panic_on_oom=2) or "system-wide" (=1, which panics only
+ * for CONSTRAINT_NONE: a global OOM). out_of_memory() with nothing to kill:
+ * older kernels panic("Out of memory and no killable processes...\n"),
+ * later ones pr_warn() that line and then panic("System is deadlocked on
+ * memory\n") unless the OOM is a memcg or SysRq one. drivers/tty/sysrq.c
+ * prints SysRq-f as "SysRq : Manual OOM execution" (older) or "sysrq:
+ * Manual OOM execution"; its OOM has order=-1 and may kill, find nothing
+ * or (panic_on_oom=2 on older kernels) panic. panic() prefixes "Kernel
+ * panic - not syncing: ". A paste may hold only these lines: a console
+ * photo, or a syslogd wall broadcast of the emergency-level panic. */
+
+/* The event a death line belongs to: the report open now (the panic comes
+ * right after dump_header or the "no killable" line), else a new one. */
+#define DEATH_JOIN_S 30 /* a panic this long after the report's first line is another death */
+
+static struct oom_event *death_event(struct oom_parser *p, const struct oom_line *meta)
+{
+	const struct oom_event *c = p->cur;
+	if (c && p->state != ST_IDLE &&
+	    !(c->has_uptime && meta->has_uptime &&
+	      (meta->uptime_s < c->uptime_s || meta->uptime_s - c->uptime_s > DEATH_JOIN_S)))
+		return p->cur;
+	struct oom_event *e = new_event(p, meta, true);
+	/* the lines right after it may still belong to it (a panic after the
+	 * "no killable" line, the report after a SysRq-f line) */
+	p->state = ST_TAIL;
+	p->tail_left = TAIL_LINES;
+	return e;
+}
+
+bool on_death_line(struct oom_parser *p, const char *s, size_t n, const struct oom_line *meta)
+{
+	if (!n || (s[0] != 'K' && s[0] != 'O' && s[0] != 'S' && s[0] != 's'))
+		return false;
+	if ((starts(s, n, "SysRq") || starts(s, n, "sysrq")) && find(s, n, "Manual OOM execution")) {
+		end_event(p);
+		struct oom_event *e = death_event(p, meta);
+		e->sysrq = true;
+		return true;
+	}
+	bool panic = starts(s, n, "Kernel panic - not syncing: ");
+	const char *m = s + (panic ? 28 : 0);
+	size_t mn = n - (panic ? 28 : 0);
+	const char *reason = NULL;
+	bool no_killable = false;
+	if (panic && starts(m, mn, "Out of memory: ") && find(m, mn, "panic_on_oom")) {
+		reason = find(m, mn, "compulsory") ? "panic_on_oom_compulsory" : "panic_on_oom";
+	} else if (starts(m, mn, "Out of memory and no killable processes")) {
+		no_killable = true;
+		reason = panic ? "no_killable" : NULL;
+	} else if (starts(m, mn, "System is deadlocked on memory")) {
+		reason = "deadlocked"; /* only ever a panic message, even when its prefix was cut */
+		panic = true;
+	} else {
+		return false;
+	}
+	struct oom_event *e = death_event(p, meta);
+	e->no_killable |= no_killable;
+	if (panic) {
+		e->panic = true;
+		e->panic_reason = reason;
+		if (strcmp(reason, "panic_on_oom") == 0 && e->kind == OOM_KIND_UNKNOWN && !e->memcg_hint)
+			e->kind = OOM_KIND_GLOBAL;
+	}
+	return true;
+}
+
+/* The virtio_balloon OOM notifier in a stack trace. Its history
+ * (drivers/virtio/virtio_balloon.c) decides what a frame shows:
+ * 5a10b7dbf904 ("virtio_balloon: free some memory from balloon on OOM",
+ * v4.0) registers virtballoon_oom_notify at probe whether or not
+ * DEFLATE_ON_OOM was negotiated and tests the feature inside (without it
+ * the notifier frees nothing); 71994620bb25 ("virtio_balloon: replace oom
+ * notifier with shrinker") removed it (present in 4.18, gone in 5.0
+ * builds); da10329cb057 ("virtio-balloon:
+ * switch back to OOM handler for VIRTIO_BALLOON_F_DEFLATE_ON_OOM", v5.7)
+ * brought back virtio_balloon_oom_notify, registered only with the
+ * feature. out_of_memory() calls the notifiers before the report and kills
+ * only when they freed nothing, so the frame in a report's trace is a stale
+ * address: the "?" the unwinder prints says it is a guess. */
+void on_notify_frame(struct oom_event *e, const char *s, size_t n)
+{
+	static const char *const names[] = { "virtio_balloon_oom_notify", "virtballoon_oom_notify" };
+	if (!memchr(s, '+', n) || !find(s, n, "oom_notify")) /* "func+0x2a/0x80" */
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		const char *at = find_n(s, n, names[i], strlen(names[i]));
+		if (!at)
+			continue;
+		const char *q = at;
+		while (q > s && q[-1] == ' ')
+			q--;
+		e->balloon.oom_notify_frame = true;
+		if (q == s || q[-1] != '?')
+			e->balloon.oom_notify_reliable = true;
+		if (!e->balloon.oom_notify_fn[0])
+			snprintf(e->balloon.oom_notify_fn, sizeof(e->balloon.oom_notify_fn), "%s", names[i]);
+		return;
+	}
+}
+
+/* "Memory cgroup stats for /path:" (v2: the keys follow on their own lines;
+ * v1: "/path: cache:0KB ...", once for the OOM's memcg and then once per
+ * child). The first names the memcg that hit its limit: the path when the
+ * "Task in" / oom-kill: line that names it is not in the log. Those lines
+ * set it when they come (copy_path overwrites). */
+void on_memcg_stats_path(struct oom_event *e, const char *s, size_t n)
+{
+	if (e->memcg[0] || !starts(s, n, "Memory cgroup stats for "))
+		return;
+	const char *v = s + strlen("Memory cgroup stats for "), *end = s + n;
+	const char *c = find_n(v, (size_t)(end - v), ": ", 2);
+	if (!c) {
+		c = end;
+		if (c > v && c[-1] == ':')
+			c--;
+	}
+	if (c > v && *v == '/')
+		copy_path(e->memcg, sizeof(e->memcg), v, (size_t)(c - v));
 }

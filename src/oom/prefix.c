@@ -3,6 +3,7 @@
  * "May 12 10:43:01 host kernel: [46106.736962] msg" is syslog then dmesg. */
 #include "oom/prefix.h"
 #include "oom/timeparse.h"
+#include "base/parse.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -137,11 +138,16 @@ static size_t peel_bracket(const char *s, size_t n, struct oom_line *out)
 		while (k < n && s[k] == ' ')
 			k++;
 		if (k < n && (s[k] == 'T' || s[k] == 'C')) {
+			bool task = s[k] == 'T';
 			size_t d = ++k;
 			while (k < n && is_digit(s[k]))
 				k++;
-			if (k > d && k < n && s[k] == ']')
+			if (k > d && k < n && s[k] == ']') {
 				used = k + 1;
+				uint64_t tid;
+				if (task && parse_u64(s + d, k - d, 10, &tid))
+					out->caller_tid = tid;
+			}
 		}
 	}
 	if (used < n && s[used] == ' ')
@@ -196,10 +202,9 @@ static size_t peel_facility(const char *s, size_t n)
 	size_t i = 0;
 	while (i < n && (is_alpha(s[i]) || is_digit(s[i])) && i < 10)
 		i++;
-	bool known = false;
-	for (size_t k = 0; k < sizeof(fac) / sizeof(fac[0]); k++)
-		if (strlen(fac[k]) == i && memcmp(s, fac[k], i) == 0)
-			known = true;
+	bool known = false; /* the names are 3 to 8 bytes: most words fail before the table */
+	for (size_t k = 0; i >= 3 && i <= 8 && !known && k < sizeof(fac) / sizeof(fac[0]); k++)
+		known = fac[k][0] == s[0] && strncmp(s, fac[k], i) == 0 && fac[k][i] == '\0'; /* stops at fac[k]'s end */
 	if (!known)
 		return 0;
 	while (i < n && s[i] == ' ')

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* room for any time the peels accept: a dmesg -T bracket is at most 80
  * bytes, a localised one in UTF-8 is longer than the English one */
@@ -21,6 +22,7 @@ struct oom_line {
 	bool has_uptime;
 	double uptime_s;
 	char time_text[OOM_TIME_MAX]; /* the time as printed, "" when none */
+	uint64_t caller_tid;          /* CONFIG_PRINTK_CALLER "[T1234]": the printing task, 0 when none */
 };
 
 /* Removes CR, ANSI escape sequences and NUL bytes from src into dst (at most

@@ -1,8 +1,11 @@
-/* The hot path: splits a byte stream into lines over one fixed buffer and
- * hands the parser only the lines that matter. Outside an event a line
- * reaches the parser only if it holds a key ("oom", "alloon", "Kill"),
- * found with a vector scan for the byte pairs "oo" and "Ki"; inside an
- * event every line does. */
+/* The hot path: splits a byte stream into lines (a large file mapped a
+ * window at a time, anything else read into one fixed buffer) and hands the
+ * parser only the lines that matter. Outside an event a line reaches the
+ * parser only if it holds a key ("oom", "alloon", "Kill", and the headerless
+ * deaths: "Kernel panic - not syncing: ", "Out of memory and no killable",
+ * "Manual OOM"), found with a vector scan for their first three bytes;
+ * inside an event every line does until its body goes quiet (the rule is at
+ * the top of scan.c). */
 #ifndef VBTOOL_OOM_SCAN_H
 #define VBTOOL_OOM_SCAN_H
 

@@ -7,6 +7,54 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool detail_grow(struct oom_parser *p, const struct oom_event *e, void **ptr, size_t *cap, size_t want, size_t elem)
+{
+	if (p->on_ended || e == &p->overflow)
+		return false; /* not kept: it is handed over and reused */
+	if (want <= *cap)
+		return true;
+	size_t ncap = *cap ? *cap : 16;
+	while (ncap < want)
+		ncap *= 2;
+	uint64_t more;
+	if (!mul_u64((uint64_t)(ncap - *cap), (uint64_t)elem, &more) || more > OOM_DETAIL_BUDGET - p->detail_bytes)
+		return false;
+	*ptr = xrealloc(*ptr, ncap * elem);
+	p->detail_bytes += more;
+	*cap = ncap;
+	return true;
+}
+
+void oom_event_free_detail(struct oom_event *e)
+{
+	free(e->table.rows);
+	e->table = (struct oom_task_table){ 0 };
+	free(e->mcg.stats);
+	e->mcg.stats = NULL;
+	e->mcg.nstats = 0;
+}
+
+/* Every row, while the parser's detail budget lasts. */
+static void keep_row(struct oom_parser *p, struct oom_event *e, const struct oom_task *t, struct oom_task_row *row)
+{
+	struct oom_task_table *tb = &e->table;
+	if (tb->not_kept)
+		return;
+	if (!detail_grow(p, e, (void **)&tb->rows, &tb->cap, tb->n + 1, sizeof(*tb->rows))) {
+		tb->not_kept = true;
+		return;
+	}
+	row->pid = t->pid;
+	row->total_vm_pages = t->total_vm_pages;
+	row->rss_pages = opt_u64(t->rss_pages);
+	row->rss_anon_pages = t->rss_anon_pages;
+	row->rss_file_pages = t->rss_file_pages;
+	row->rss_shmem_pages = t->rss_shmem_pages;
+	row->oom_score_adj = t->oom_score_adj;
+	memcpy(row->comm, t->comm, sizeof(row->comm));
+	tb->rows[tb->n++] = *row;
+}
+
 void on_task_header(struct oom_parser *p, const char *s, size_t n)
 {
 	const char *end = s + n;
@@ -39,6 +87,16 @@ void on_task_header(struct oom_parser *p, const char *s, size_t n)
 			c = COL_RSS_SHMEM;
 		else if (span_eq(w, wl, "oom_score_adj"))
 			c = COL_SCORE_ADJ;
+		else if (span_eq(w, wl, "uid"))
+			c = COL_UID;
+		else if (span_eq(w, wl, "tgid"))
+			c = COL_TGID;
+		else if (span_eq(w, wl, "pgtables_bytes"))
+			c = COL_PGTABLES_BYTES;
+		else if (span_eq(w, wl, "nr_ptes") || span_eq(w, wl, "nr_pmds"))
+			c = COL_NR_PTES; /* page-table pages before 4.15; nr_pmds (4.4-4.14) adds to it */
+		else if (span_eq(w, wl, "swapents"))
+			c = COL_SWAPENTS;
 		p->cols[p->ncols++] = c;
 	}
 	p->task_header = true;
@@ -51,6 +109,8 @@ void on_task_row(struct oom_parser *p, struct oom_event *e, const char *s, size_
 		q++;
 	struct oom_task t;
 	memset(&t, 0, sizeof(t));
+	struct oom_task_row row;
+	memset(&row, 0, sizeof(row));
 	struct opt_u64 pid = num_at(q, end, &q);
 	if (!pid.known || q >= end || *q != ']')
 		return;
@@ -70,6 +130,27 @@ void on_task_row(struct oom_parser *p, struct oom_event *e, const char *s, size_
 			continue;
 		}
 		struct opt_u64 v = num_at(w, q, NULL);
+		uint64_t sum;
+		switch (p->cols[c]) {
+		case COL_UID:
+			row.uid = v;
+			break;
+		case COL_TGID:
+			row.tgid = v;
+			break;
+		case COL_PGTABLES_BYTES:
+			row.pgtables_bytes = v;
+			break;
+		case COL_NR_PTES:
+			if (v.known && add_u64(row.pgtables_pages.known ? row.pgtables_pages.v : 0, v.v, &sum))
+				row.pgtables_pages = opt_u64(sum);
+			break;
+		case COL_SWAPENTS:
+			row.swapents = v;
+			break;
+		default:
+			break;
+		}
 		switch (p->cols[c]) {
 		case COL_TOTAL_VM:
 			t.total_vm_pages = v;
@@ -98,7 +179,13 @@ void on_task_row(struct oom_parser *p, struct oom_event *e, const char *s, size_
 	while (q < end && *q == ' ')
 		q++;
 	copy_text(t.comm, sizeof(t.comm), q, (size_t)(end - q));
+	keep_row(p, e, &t, &row);
 	e->ntasks++;
+	if (row.swapents.known) {
+		uint64_t sw = e->tasks_swapents.known ? e->tasks_swapents.v : 0;
+		if (add_u64(sw, row.swapents.v, &sw))
+			e->tasks_swapents = opt_u64(sw);
+	}
 	uint64_t sum = e->tasks_rss_pages.known ? e->tasks_rss_pages.v : 0;
 	if (add_u64(sum, t.rss_pages, &sum))
 		e->tasks_rss_pages = opt_u64(sum);

@@ -5,7 +5,7 @@
 
 #include "oom/event.h"
 
-#define OOM_PAGE_KB 4 /* show_mem counts 4 KiB pages on the platforms vbtool serves */
+#define OOM_PAGE_KB 4 /* the usual page size; an event's own is oom_page_kb(e) (read from the log) */
 
 /* What the log says (or lets us estimate) about the balloon. */
 struct oom_balloon {
@@ -13,8 +13,17 @@ struct oom_balloon {
 	struct opt_u64 size_kb;
 	const char *source; /* "inflated_line", "node_balloon", "present_managed_estimate", "driver_only" */
 	bool estimate;
+	/* present_managed_estimate only: the range (size_kb is its middle) and
+	 * its basis, the memmap share of the gap (the rest of the basis is
+	 * OOM_KERNEL_RESERVE_MIN_KB..MAX_KB) */
+	struct opt_u64 size_min_kb, size_max_kb, memmap_kb;
 	int deflate_on_oom; /* 1 on, 0 off, -1 unknown */
 };
+
+/* The kernel image and its early allocations (page tables, per-CPU areas,
+ * firmware tables) in the present - managed gap, besides memmap */
+#define OOM_KERNEL_RESERVE_MIN_KB ((uint64_t)24 * 1024)
+#define OOM_KERNEL_RESERVE_MAX_KB ((uint64_t)72 * 1024)
 
 struct oom_facts {
 	struct opt_u64 ram_kb, free_kb, min_kb, low_kb, high_kb;
@@ -35,12 +44,15 @@ void oom_verdict(const struct oom_event *e, const struct oom_facts *f, struct oo
 
 /* The documented codes, for --help and the man page tests. */
 extern const char *const oom_verdict_codes[];
-#define OOM_VERDICT_MAX 16 /* more than oom_verdict_codes holds */
+#define OOM_VERDICT_MAX 24 /* more than oom_verdict_codes holds */
 /* The index of a code in oom_verdict_codes. */
 size_t oom_verdict_index(const char *code);
 /* The largest consumer: the top task of the task table, else the victim
  * (its rss); false when the log has neither. */
 bool oom_largest_task(const struct oom_event *e, const char **comm, uint64_t *pid, uint64_t *kbytes);
+/* Unreclaimable slab (Mem-Info) at 30% of RAM or more; *kb gets its size.
+ * The slab-unreclaimable verdict, and a note on the others. */
+bool oom_slab_grew(const struct oom_event *e, const struct oom_facts *f, uint64_t *kb);
 /* The words for a balloon source code ("inflated_line" -> "from the
  * Balloon InflatedTotal: line"), for the text views; JSON keeps the codes. */
 const char *oom_balloon_source_words(const char *source);

@@ -28,8 +28,13 @@ void oom_totals_add(struct oom_totals *t, const struct oom_event *e);
 /* An oom_event_fn for oom_parser_on_dropped: ctx is a struct oom_totals. */
 void oom_totals_add_dropped(void *ctx, const struct oom_event *e);
 
+/* --sort: the order of the task table's rows (rss, the default, and swap
+ * largest first; pid and name ascending). */
+enum oom_sort { OOM_SORT_RSS, OOM_SORT_SWAP, OOM_SORT_PID, OOM_SORT_NAME };
+
 struct oom_report {
 	struct oom_totals totals; /* every event, including those not kept */
+	enum oom_sort sort;
 	const struct oom_event *ev;
 	const struct oom_facts *facts;
 	const struct oom_verdict *verdicts;
@@ -48,10 +53,28 @@ void oom_report_build(struct oom_report *r, struct oom_parser *p, const struct o
 void oom_report_free(struct oom_report *r);
 
 void oom_view_text(FILE *out, const struct oom_report *r);
+/* An event's detail (view_detail.c): platform and page size, the Mem-Info
+ * breakdown, cgroup detail and the whole task table, as text lines (for
+ * oom_view_text) and as fields added to the event's JSON object. */
+void oom_detail_text(FILE *out, const struct oom_report *r, size_t i);
+void oom_detail_json(struct json_object *o, const struct oom_report *r, size_t i);
+/* Why the allocation failed, the unreclaimable slab table (view_alloc.c):
+ * text lines, and the fields "allocation", "unreclaimable_slab" and
+ * "next_steps" added to the event's JSON object; oom_next_text prints the
+ * next steps ("next:" lines). */
+void oom_why_text(FILE *out, const struct oom_report *r, size_t i);
+void oom_next_text(FILE *out, const struct oom_report *r, size_t i);
+void oom_why_json(struct json_object *o, const struct oom_report *r, size_t i);
+/* "rss", "swap", "pid", "name"; false for another word. */
+bool oom_sort_parse(const char *s, enum oom_sort *out);
 /* The JSON contract documented in vbtool-explain-oom(8), written one event
  * at a time so memory does not grow with the number of events. False on a
  * write error. */
 bool oom_view_json(FILE *out, const struct oom_report *r);
+/* One event of --json, as an object the caller puts (view_json.c). */
+struct json_object *oom_event_json(const struct oom_report *r, size_t i);
+/* --html: one self-contained page (view_html.c); false on a write error. */
+bool oom_view_html(FILE *out, const struct oom_report *r);
 
 /* --brief: an oom_event_fn for oom_parser_stream; ctx is a struct
  * oom_brief. Prints one line per event (JSON Lines with json) and counts. */
@@ -64,5 +87,8 @@ struct oom_brief {
 	bool write_failed;
 };
 void oom_brief_event(void *ctx, const struct oom_event *e);
+/* The one number that matters for the verdict, as words (view_brief.c). */
+void oom_figure_text(const struct oom_event *e, const struct oom_facts *f, const struct oom_verdict *v, char *buf,
+		     size_t len);
 
 #endif

@@ -41,16 +41,16 @@ static bool is(const struct oom_verdict *v, const char *code)
 	return strcmp(v->code, code) == 0;
 }
 
-/* The number that matters, as words. */
-static void figure_text(const struct oom_event *e, const struct oom_facts *f, const struct oom_verdict *v,
-			char *buf, size_t len)
+/* The number that matters, as words (also the HTML summary's column). */
+void oom_figure_text(const struct oom_event *e, const struct oom_facts *f, const struct oom_verdict *v, char *buf,
+		     size_t len)
 {
-	char a[32], b[32];
+	char a[32], b[32], pc[32];
 	const struct oom_balloon *bl = &f->balloon;
 	if (is(v, "balloon-held-memory")) {
 		if (f->ram_kb.known)
-			snprintf(buf, len, "balloon %s (%u%% of RAM)", fmt_kb(a, sizeof(a), bl->size_kb.v),
-				 pct(bl->size_kb.v, f->ram_kb.v));
+			snprintf(buf, len, "balloon %s (%s of the %s the VM was given)", fmt_kb(a, sizeof(a), bl->size_kb.v),
+				 fmt_percent(pc, sizeof(pc), bl->size_kb.v, f->ram_kb.v), fmt_kb(b, sizeof(b), f->ram_kb.v));
 		else
 			snprintf(buf, len, "balloon %s", fmt_kb(a, sizeof(a), bl->size_kb.v));
 	} else if (is(v, "balloon-deflated")) {
@@ -72,7 +72,7 @@ static void figure_text(const struct oom_event *e, const struct oom_facts *f, co
 			snprintf(buf, len, "usage and limit not in the log");
 	} else if (is(v, "fragmentation")) {
 		snprintf(buf, len, "order %lld (%llu KiB contiguous)", (long long)e->inv.order.v,
-			 e->inv.order.v < 40 ? (unsigned long long)OOM_PAGE_KB << e->inv.order.v : 0ULL);
+			 oom_request_kb(e).known ? (unsigned long long)oom_request_kb(e).v : 0ULL);
 	} else if (is(v, "single-task")) {
 		const char *comm = "";
 		uint64_t pid = 0, k = 0;
@@ -157,12 +157,12 @@ static bool brief_text(struct oom_brief *b, const struct oom_event *e, const str
 		       const struct oom_verdict *v)
 {
 	char fig[256], vic[128], line[640];
-	figure_text(e, f, v, fig, sizeof(fig));
+	oom_figure_text(e, f, v, fig, sizeof(fig));
 	if (e->vic.present)
 		snprintf(vic, sizeof(vic), "%s (%llu)%s", e->vic.comm, (unsigned long long)e->vic.pid.v,
 			 e->fragment && !e->inv.present ? ", kill only" : "");
 	else
-		snprintf(vic, sizeof(vic), "%s", e->no_killable ? "none killable" : "no kill seen");
+		snprintf(vic, sizeof(vic), "%s", e->no_killable ? "none killable" : e->panic ? "none (panic)" : "no kill seen");
 	/* every part is bounded (time 80, kind 9, victim 128, code 21, figure 256): the line fits */
 	int n = snprintf(line, sizeof(line), "%s  %s  %s  %s  %s", e->time_text[0] ? e->time_text : "-",
 			 oom_kind_name(e->kind), vic, v->code, fig);

@@ -31,15 +31,15 @@ static void add_time_iso(struct json_object *o, const char *iso_key, const char 
 		ADD(o, note_key, str_or_null(t.note));
 }
 
-static struct json_object *kb_of_pages(struct opt_u64 pages)
+static struct json_object *kb_of_pages(const struct oom_event *e, struct opt_u64 pages)
 {
 	uint64_t kb;
-	if (pages.known && mul_u64(pages.v, OOM_PAGE_KB, &kb))
+	if (pages.known && mul_u64(pages.v, oom_page_kb(e, NULL), &kb))
 		return json_object_new_uint64(kb);
 	return NULL;
 }
 
-static struct json_object *gfp_flags(const struct oom_invoker *inv, const char **source)
+static struct json_object *gfp_flags(const struct oom_invoker *inv, const char *release, const char **source)
 {
 	char buf[512];
 	const char *names = NULL;
@@ -48,7 +48,7 @@ static struct json_object *gfp_flags(const struct oom_invoker *inv, const char *
 		names = inv->gfp_printed;
 		*source = "printed";
 	} else if (inv->gfp_mask.known) {
-		names = oom_gfp_decode(inv->gfp_mask.v, buf, sizeof(buf));
+		names = oom_gfp_decode_release(inv->gfp_mask.v, release, buf, sizeof(buf));
 		*source = "decoded";
 	}
 	if (!names)
@@ -65,7 +65,7 @@ static struct json_object *gfp_flags(const struct oom_invoker *inv, const char *
 	return a;
 }
 
-static struct json_object *invoker_json(const struct oom_invoker *inv)
+static struct json_object *invoker_json(const struct oom_invoker *inv, const char *release)
 {
 	if (!inv->present)
 		return NULL;
@@ -76,7 +76,7 @@ static struct json_object *invoker_json(const struct oom_invoker *inv)
 	snprintf(hex, sizeof(hex), "%#llx", (unsigned long long)inv->gfp_mask.v);
 	ADD(o, "gfp_mask", inv->gfp_mask.known ? json_object_new_string(hex) : NULL);
 	const char *src;
-	ADD(o, "gfp_flags", gfp_flags(inv, &src));
+	ADD(o, "gfp_flags", gfp_flags(inv, release, &src));
 	ADD(o, "gfp_flags_source", str_or_null(src));
 	ADD(o, "order", opt_i64_json(inv->order));
 	ADD(o, "oom_score_adj", opt_i64_json(inv->oom_score_adj));
@@ -124,8 +124,8 @@ static struct json_object *memory_json(const struct oom_event *e, const struct o
 	ADD(o, "present_kb", json_opt_u64(f->present_kb));
 	ADD(o, "managed_kb", json_opt_u64(f->managed_kb));
 	ADD(o, "present_managed_gap_kb", json_opt_u64(f->gap_kb));
-	ADD(o, "reserved_kb", kb_of_pages(e->reserved_pages));
-	ADD(o, "highmem_kb", kb_of_pages(e->highmem_pages));
+	ADD(o, "reserved_kb", kb_of_pages(e, e->reserved_pages));
+	ADD(o, "highmem_kb", kb_of_pages(e, e->highmem_pages));
 	ADD(o, "swap_total_kb", json_opt_u64(e->swap_total_kb));
 	ADD(o, "swap_free_kb", json_opt_u64(e->swap_free_kb));
 	return o;
@@ -169,17 +169,17 @@ static struct json_object *tasks_json(const struct oom_event *e)
 		return NULL;
 	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
 	ADD(o, "count", json_object_new_uint64(e->ntasks));
-	ADD(o, "rss_kb_total", kb_of_pages(e->tasks_rss_pages));
+	ADD(o, "rss_kb_total", kb_of_pages(e, e->tasks_rss_pages));
 	for (unsigned i = 0; i < e->ntop; i++) {
 		const struct oom_task *t = &e->top[i];
 		struct json_object *to = json_object_new_object();
 		ADD(to, "pid", json_object_new_uint64(t->pid));
 		ADD(to, "comm", json_object_new_string(t->comm));
-		ADD(to, "rss_kb", kb_of_pages(opt_u64(t->rss_pages)));
-		ADD(to, "total_vm_kb", kb_of_pages(t->total_vm_pages));
-		ADD(to, "rss_anon_kb", kb_of_pages(t->rss_anon_pages));
-		ADD(to, "rss_file_kb", kb_of_pages(t->rss_file_pages));
-		ADD(to, "rss_shmem_kb", kb_of_pages(t->rss_shmem_pages));
+		ADD(to, "rss_kb", kb_of_pages(e, opt_u64(t->rss_pages)));
+		ADD(to, "total_vm_kb", kb_of_pages(e, t->total_vm_pages));
+		ADD(to, "rss_anon_kb", kb_of_pages(e, t->rss_anon_pages));
+		ADD(to, "rss_file_kb", kb_of_pages(e, t->rss_file_pages));
+		ADD(to, "rss_shmem_kb", kb_of_pages(e, t->rss_shmem_pages));
 		ADD(to, "oom_score_adj", opt_i64_json(t->oom_score_adj));
 		json_object_array_add(a, to);
 	}
@@ -196,12 +196,27 @@ static struct json_object *balloon_json(const struct oom_event *e, const struct 
 	ADD(o, "size_kb", json_opt_u64(b->size_kb));
 	ADD(o, "source", json_object_new_string(b->source));
 	ADD(o, "estimate", json_object_new_boolean(b->estimate));
+	ADD(o, "size_min_kb", json_opt_u64(b->size_min_kb));
+	ADD(o, "size_max_kb", json_opt_u64(b->size_max_kb));
+	if (b->estimate) {
+		struct json_object *basis = json_object_new_object();
+		ADD(basis, "present_managed_gap_kb", json_opt_u64(f->gap_kb));
+		ADD(basis, "memmap_kb", json_opt_u64(b->memmap_kb));
+		ADD(basis, "kernel_reserve_min_kb", json_object_new_uint64(OOM_KERNEL_RESERVE_MIN_KB));
+		ADD(basis, "kernel_reserve_max_kb", json_object_new_uint64(OOM_KERNEL_RESERVE_MAX_KB));
+		ADD(o, "estimate_basis", basis);
+	} else {
+		ADD(o, "estimate_basis", NULL);
+	}
 	ADD(o, "deflate_on_oom", b->deflate_on_oom < 0 ? NULL : json_object_new_boolean(b->deflate_on_oom));
 	ADD(o, "driver", str_or_null(e->balloon.driver));
 	ADD(o, "inflated_total_kb", json_opt_u64(e->balloon.inflated_total_kb));
 	ADD(o, "inflated_free_kb", json_opt_u64(e->balloon.inflated_free_kb));
 	ADD(o, "node_balloon_kb", json_opt_u64(e->balloon.node_balloon_kb));
 	ADD(o, "oom_notify_frame", json_object_new_boolean(e->balloon.oom_notify_frame));
+	ADD(o, "oom_notify_function", str_or_null(e->balloon.oom_notify_fn));
+	ADD(o, "oom_notify_frame_reliable",
+	    e->balloon.oom_notify_frame ? json_object_new_boolean(e->balloon.oom_notify_reliable) : NULL);
 	struct json_object *ev = json_object_new_array();
 	for (unsigned i = 0; i < e->balloon.nevidence; i++) {
 		struct json_object *m = json_object_new_object();
@@ -225,7 +240,7 @@ static struct json_object *uptime_json(double s)
 	return json_object_new_double_s(s, buf);
 }
 
-static struct json_object *event_json(const struct oom_report *r, size_t i)
+struct json_object *oom_event_json(const struct oom_report *r, size_t i)
 {
 	const struct oom_event *e = &r->ev[i];
 	const struct oom_facts *f = &r->facts[i];
@@ -237,7 +252,7 @@ static struct json_object *event_json(const struct oom_report *r, size_t i)
 	ADD(o, "kind", json_object_new_string(oom_kind_name(e->kind)));
 	ADD(o, "constraint", str_or_null(e->constraint));
 	ADD(o, "order", opt_i64_json(e->inv.order));
-	ADD(o, "invoker", invoker_json(&e->inv));
+	ADD(o, "invoker", invoker_json(&e->inv, e->plat.kernel));
 	ADD(o, "victim", victim_json(&e->vic));
 	ADD(o, "oom_reaper", reaper_json(e));
 	ADD(o, "memory", memory_json(e, f));
@@ -250,9 +265,13 @@ static struct json_object *event_json(const struct oom_report *r, size_t i)
 	ADD(v, "code", json_object_new_string(r->verdicts[i].code));
 	ADD(v, "summary", json_object_new_string(r->verdicts[i].summary));
 	ADD(o, "verdict", v);
+	oom_why_json(o, r, i);
 	ADD(o, "fragment", json_object_new_boolean(e->fragment));
 	ADD(o, "no_killable", json_object_new_boolean(e->no_killable));
 	ADD(o, "panic", json_object_new_boolean(e->panic));
+	ADD(o, "panic_reason", e->panic_reason ? json_object_new_string(e->panic_reason) : NULL);
+	ADD(o, "sysrq", json_object_new_boolean(e->sysrq));
+	oom_detail_json(o, r, i);
 	return o;
 }
 
@@ -314,7 +333,7 @@ bool oom_view_json(FILE *out, const struct oom_report *r)
 	bool ok = fputs("{\n\"events\":[", out) >= 0;
 	for (size_t i = 0; ok && i < r->nev; i++) {
 		ok = fputs(i ? ",\n" : "\n", out) >= 0;
-		ok = ok && put(out, event_json(r, i));
+		ok = ok && put(out, oom_event_json(r, i));
 	}
 	ok = ok && fputs("\n],\n\"summary\":", out) >= 0;
 	ok = ok && put(out, summary_json(r));

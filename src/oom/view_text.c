@@ -48,10 +48,11 @@ static void event_text(FILE *out, const struct oom_report *r, size_t i)
 		free(name);
 	}
 	fprintf(out, "\n  verdict:  %s: %s\n", r->verdicts[i].code, r->verdicts[i].summary);
+	oom_next_text(out, r, i);
 
 	if (e->inv.present) {
 		const char *flags = e->inv.gfp_printed[0] ? e->inv.gfp_printed
-				    : e->inv.gfp_mask.known ? oom_gfp_decode(e->inv.gfp_mask.v, g, sizeof(g))
+				    : e->inv.gfp_mask.known ? oom_gfp_decode_release(e->inv.gfp_mask.v, e->plat.kernel, g, sizeof(g))
 							    : "?";
 		fprintf(out, "  invoker:  %s (pid %s), gfp_mask %#llx (%s), order %s, oom_score_adj %s\n", e->inv.comm,
 			u64s(a, sizeof(a), e->inv.pid), (unsigned long long)e->inv.gfp_mask.v, flags,
@@ -65,7 +66,10 @@ static void event_text(FILE *out, const struct oom_report *r, size_t i)
 		fprintf(out, " file %s shmem %s, oom_score_adj %s\n", kbs(a, sizeof(a), e->vic.file_rss_kb),
 			kbs(b, sizeof(b), e->vic.shmem_rss_kb), i64s(c, sizeof(c), e->vic.oom_score_adj));
 	} else {
-		fprintf(out, "  victim:   %s\n", e->no_killable ? "none (no killable processes)" : "not in the log");
+		fprintf(out, "  victim:   %s\n",
+			e->no_killable ? "none (no killable processes)"
+			: e->panic     ? "none (the kernel panicked)"
+				       : "not in the log");
 	}
 	if (e->reaper == REAPER_REAPED)
 		fprintf(out, "  reaper:   reaped; now anon-rss %s, file-rss %s, shmem-rss %s\n",
@@ -84,6 +88,7 @@ static void event_text(FILE *out, const struct oom_report *r, size_t i)
 		fprintf(out, ", present %s, managed %s\n", kbs(a, sizeof(a), zz->present_kb),
 			kbs(b, sizeof(b), zz->managed_kb));
 	}
+	oom_why_text(out, r, i);
 	if (e->swap_total_kb.known)
 		fprintf(out, "  swap:     %s free of %s\n", kbs(a, sizeof(a), e->swap_free_kb),
 			kbs(b, sizeof(b), e->swap_total_kb));
@@ -94,16 +99,22 @@ static void event_text(FILE *out, const struct oom_report *r, size_t i)
 		fprintf(out, "  tasks:    %llu listed; largest:", (unsigned long long)e->ntasks);
 		for (unsigned t = 0; t < e->ntop; t++) {
 			uint64_t kb;
-			if (!mul_u64(e->top[t].rss_pages, OOM_PAGE_KB, &kb))
+			if (!mul_u64(e->top[t].rss_pages, oom_page_kb(e, NULL), &kb))
 				kb = UINT64_MAX;
 			fprintf(out, "%s %s (%llu) %s", t ? "," : "", e->top[t].comm, (unsigned long long)e->top[t].pid,
 				fmt_kb(a, sizeof(a), kb));
 		}
 		fputc('\n', out);
 	}
+	oom_detail_text(out, r, i);
 	const struct oom_balloon *bl = &f->balloon;
 	if (bl->present) {
-		if (bl->size_kb.known)
+		if (bl->size_kb.known && bl->size_min_kb.known && bl->size_max_kb.known) {
+			char lo[32], hi[32]; /* an estimate's range */
+			fprintf(out, "  balloon:  ESTIMATE %s (%s to %s) %s", fmt_kb(a, sizeof(a), bl->size_kb.v),
+				fmt_kb(lo, sizeof(lo), bl->size_min_kb.v), fmt_kb(hi, sizeof(hi), bl->size_max_kb.v),
+				oom_balloon_source_words(bl->source));
+		} else if (bl->size_kb.known)
 			fprintf(out, "  balloon:  %s%s %s", bl->estimate ? "ESTIMATE " : "", fmt_kb(a, sizeof(a), bl->size_kb.v),
 				oom_balloon_source_words(bl->source));
 		else

@@ -48,6 +48,19 @@ const char *sysroot_get(void)
 	return root;
 }
 
+static char *shown_name;
+
+void sysroot_set_shown(const char *name)
+{
+	free(shown_name);
+	shown_name = name ? xstrdup(name) : NULL;
+}
+
+const char *sysroot_shown(void)
+{
+	return root && shown_name ? shown_name : root;
+}
+
 bool sysroot_is_live(void)
 {
 	return root == NULL;

@@ -27,6 +27,10 @@ void sysroot_set(const char *dir); /* NULL or "" or "/" means the live system */
  * ENOTDIR, EACCES, ...), or 0: it is a directory, or the system is live. */
 int sysroot_error(void);
 const char *sysroot_get(void);     /* NULL when live */
+/* What the user gave, for the views: a tarball's name when the root is
+ * the folder it was unpacked to (sysroot_set_shown), else the root. */
+void sysroot_set_shown(const char *name);
+const char *sysroot_shown(void);
 bool sysroot_is_live(void);
 
 struct file_data {

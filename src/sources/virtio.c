@@ -74,26 +74,11 @@ static struct opt_u64 read_hex_attr(struct balloon_report *r, const char *dir, c
 	return v;
 }
 
-void virtio_read_device(struct balloon_report *r, const char *name, const char *syspath, struct opt_u64 device_id,
-			struct virtio_device *d)
+static void read_features(struct balloon_report *r, const char *dir, struct virtio_device *d)
 {
-	char *dir = xasprintf(VIRTIO_BUS_DIR "/%s", name);
-	d->name = xstrndup_printable(name, strlen(name));
-	d->syspath = syspath ? xstrndup_printable(syspath, strlen(syspath)) : NULL;
-	virtio_transport_from_path(d->syspath, &d->transport, &d->address);
-	d->device_id = device_id;
-	d->vendor_id = read_hex_attr(r, dir, "vendor");
-	d->status = read_hex_attr(r, dir, "status");
-
-	char *link = xasprintf("%s/driver", dir);
-	int e = sysroot_link_basename(link, &d->driver);
-	if (e < 0 && e != -ENOENT)
-		report_add_problem(r, link, NULL, "%s", sysroot_strerror(e));
-	free(link);
-
 	char *fpath = xasprintf("%s/features", dir);
 	struct file_data fd;
-	e = sysroot_read(fpath, SYSFS_ATTR_MAX, &fd);
+	int e = sysroot_read(fpath, SYSFS_ATTR_MAX, &fd);
 	if (e < 0) {
 		d->features_error = xstrdup(sysroot_strerror(e));
 		report_add_problem(r, fpath, NULL, "%s", d->features_error);
@@ -110,6 +95,36 @@ void virtio_read_device(struct balloon_report *r, const char *name, const char *
 		file_data_free(&fd);
 	}
 	free(fpath);
+}
+
+void virtio_read_device(struct balloon_report *r, const char *name, const char *syspath, struct opt_u64 device_id,
+			struct virtio_device *d)
+{
+	char *dir = xasprintf(VIRTIO_BUS_DIR "/%s", name);
+	d->name = xstrndup_printable(name, strlen(name));
+	d->syspath = syspath ? xstrndup_printable(syspath, strlen(syspath)) : NULL;
+	virtio_transport_from_path(d->syspath, &d->transport, &d->address);
+	d->device_id = device_id;
+	d->vendor_id = read_hex_attr(r, dir, "vendor");
+	d->status = read_hex_attr(r, dir, "status");
+
+	char *link = xasprintf("%s/driver", dir);
+	int e = sysroot_link_basename(link, &d->driver);
+	if (e < 0 && e != -ENOENT)
+		report_add_problem(r, link, NULL, "%s", sysroot_strerror(e));
+	free(link);
+	read_features(r, dir, d);
+	free(dir);
+}
+
+void virtio_refresh_device(struct balloon_report *r, struct virtio_device *d)
+{
+	char *dir = xasprintf(VIRTIO_BUS_DIR "/%s", d->name);
+	d->status = read_hex_attr(r, dir, "status");
+	free(d->features_error);
+	d->features_error = NULL;
+	memset(&d->features, 0, sizeof(d->features));
+	read_features(r, dir, d);
 	free(dir);
 }
 

@@ -9,6 +9,8 @@
 void virtio_scan(struct balloon_report *r);
 /* Reads the rest of one device's attributes from its
  * /sys/bus/virtio/devices/NAME path; the scan has read its id already. */
+/* Re-reads a device's status and features only (top's refresh). */
+void virtio_refresh_device(struct balloon_report *r, struct virtio_device *d);
 void virtio_read_device(struct balloon_report *r, const char *name, const char *syspath, struct opt_u64 device_id,
 			struct virtio_device *d);
 /* The sysfs path a /sys/bus/virtio/devices/NAME link points to

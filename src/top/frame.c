@@ -85,23 +85,25 @@ static int draw_header(struct top_canvas *c, int row, const struct top_model *m,
 	if (o->paused)
 		x = top_canvas_text(c, row, x, TA_ALERT, " [paused]");
 	/* most telling first: a narrow screen cuts the end */
-	x = top_canvas_printf(c, row, x, TA_NORMAL, "  host %s  up %s  every %gs  kernel %s",
+	x = top_canvas_printf(c, row, x, TA_NORMAL, "  hostname %s  up %s  every %gs  kernel %s",
 			      m->r.sys.hostname ? m->r.sys.hostname : "?", up, o->interval_s,
 			      m->r.sys.kernel ? m->r.sys.kernel : "?");
 	if (!sysroot_is_live())
-		top_canvas_printf(c, row, x, TA_NORMAL, "  replay of %s", sysroot_get());
+		top_canvas_printf(c, row, x, TA_NORMAL, "  replay of %s", sysroot_shown());
 	return row + 1;
 }
 
 static void size_text(char *buf, size_t len, const struct balloon_report *r)
 {
-	char a[32];
+	char a[32], pc[32], ram[32];
 	if (!r->balloon.size_kb.known) {
 		snprintf(buf, len, "unknown");
 		return;
 	}
 	if (r->balloon.ram_kb.known)
-		snprintf(buf, len, "%s (%.1f%%)", fmt_kb(a, sizeof(a), r->balloon.size_kb.v), r->balloon.percent_of_ram);
+		snprintf(buf, len, "%s (%s of the VM's %s)", fmt_kb(a, sizeof(a), r->balloon.size_kb.v),
+			 fmt_percent(pc, sizeof(pc), r->balloon.size_kb.v, r->balloon.ram_kb.v),
+			 fmt_kb(ram, sizeof(ram), r->balloon.ram_kb.v));
 	else
 		snprintf(buf, len, "%s", fmt_kb(a, sizeof(a), r->balloon.size_kb.v));
 }
@@ -124,7 +126,7 @@ static int draw_panel_common(struct top_canvas *c, int row, int x, const struct 
 static int draw_mode(struct top_canvas *c, int row, int x, const struct balloon_report *r)
 {
 	x = top_canvas_text(c, row, x, TA_LABEL, "mode ");
-	return top_canvas_text(c, row, x, TA_NORMAL, accounting_name(r->balloon.accounting));
+	return top_canvas_text(c, row, x, TA_NORMAL, accounting_text(r->balloon.accounting));
 }
 
 static int draw_virtio_panel(struct top_canvas *c, int row, int max_row, const struct balloon_report *r,
@@ -260,7 +262,7 @@ static int draw_ram(struct top_canvas *c, int row, int max_row, const struct top
 	if (++row >= max_row)
 		return row;
 	const struct meminfo *mi = &m->r.mem;
-	x = top_canvas_printf(c, row, 0, TA_LABEL, "MemTotal %llu kB", (unsigned long long)mi->mem_total_kb.v);
+	x = top_canvas_printf(c, row, 0, TA_LABEL, "MemTotal %llu KiB", (unsigned long long)mi->mem_total_kb.v);
 	if (mi->swap_total_kb.known && mi->swap_free_kb.known) {
 		if (mi->swap_total_kb.v == 0) {
 			top_canvas_text(c, row, x, TA_NORMAL, "  no swap");

@@ -87,7 +87,7 @@ struct json_object *top_frame_json(const struct top_model *m, double interval_s,
 		json_object_object_add(o, "time", NULL);
 	json_object_object_add(o, "frame", json_object_new_int64((int64_t)m->samples));
 	json_object_object_add(o, "interval_s", json_object_new_double(interval_s));
-	json_object_object_add(o, "sysroot", json_str_or_null(sysroot_get()));
+	json_object_object_add(o, "sysroot", json_str_or_null(sysroot_shown()));
 	struct json_object *sys = json_object_new_object();
 	json_object_object_add(sys, "hostname", json_str_or_null(r->sys.hostname));
 	json_object_object_add(sys, "kernel", json_str_or_null(r->sys.kernel));

@@ -296,12 +296,22 @@ static void size_event(struct top_model *m, bool first)
 void top_model_sample(struct top_model *m)
 {
 	bool first = !m->have_report;
-	if (m->have_report)
-		report_free(&m->r);
-	struct collect_options opt = { .read_klog = false };
-	report_collect(&m->r, &opt);
-	m->have_report = true;
 	double now = top_now();
+	if (m->have_report && !m->rescan && !m->always_rescan) {
+		report_refresh(&m->r);
+		/* the uptime goes on with the clock: no need to read it */
+		if (m->uptime_base_s.known)
+			m->r.sys.uptime_s = opt_u64(m->uptime_base_s.v + (uint64_t)(now - m->uptime_base_time));
+	} else {
+		if (m->have_report)
+			report_free(&m->r);
+		struct collect_options opt = { .read_klog = false };
+		report_collect(&m->r, &opt);
+		m->have_report = true;
+		m->rescan = false;
+		m->uptime_base_s = m->r.sys.uptime_s;
+		m->uptime_base_time = now;
+	}
 	double dt = now - m->sample_time;
 	const struct vmstat *vm = &m->r.vm;
 	struct top_counters c = { vm->balloon_inflate, vm->balloon_deflate, vm->pswpin, vm->pswpout, vm->pgmajfault };

@@ -67,6 +67,11 @@ struct top_counters {
 struct top_model {
 	struct balloon_report r; /* the latest sample */
 	bool have_report;
+	/* the next sample reads every source again (a uevent came, or no
+	 * uevent monitor runs); otherwise only the changing files (issue #12) */
+	bool rescan, always_rescan;
+	struct opt_u64 uptime_base_s; /* /proc/uptime at the last full read */
+	double uptime_base_time;
 	uint64_t samples;
 	double sample_time; /* CLOCK_MONOTONIC seconds of the latest sample */
 	struct top_counters prev;

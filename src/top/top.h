@@ -16,6 +16,7 @@ struct top_options {
 	double interval_s;
 	uint64_t iterations; /* 0: until q or a signal */
 	bool batch, json, mono;
+	const char *replay; /* --replay FILE: play a top -b --json recording (TUI) */
 };
 
 /* Both return a VB_EXIT_* code. */

@@ -6,6 +6,7 @@
 #include "top/canvas.h"
 #include "top/frame.h"
 #include "top/model.h"
+#include "top/replay.h"
 #include "top/watch.h"
 #include "base/util.h"
 
@@ -122,8 +123,14 @@ static void set_signals(void (*fn)(int))
 
 int top_run_tui(const struct top_options *o)
 {
+	/* a recording is read before the screen starts: its errors go to a
+	 * plain terminal */
+	struct top_replay rp = { 0 };
+	if (o->replay && !top_replay_load(&rp, o->replay))
+		return VB_EXIT_FAILURE;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		vb_err_hint("use -b for batch mode in pipes and scripts", "top: the interactive view needs a terminal");
+		top_replay_free(&rp);
 		return VB_EXIT_FAILURE;
 	}
 	setlocale(LC_CTYPE, "");
@@ -137,6 +144,7 @@ int top_run_tui(const struct top_options *o)
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		vb_err_hint("is TERM set to a terminal this system knows?", "top: cannot start the terminal interface");
+		top_replay_free(&rp);
 		return VB_EXIT_FAILURE;
 	}
 	screen_active = true;
@@ -153,9 +161,16 @@ int top_run_tui(const struct top_options *o)
 
 	struct top_model *m = xmalloc(sizeof(*m));
 	top_model_init(m);
-	struct top_watch w;
-	top_watch_open(&w, m);
-	top_model_sample(m);
+	struct top_watch w = { 0 };
+	double speed = 1; /* replay: recorded intervals divided by this */
+	char status[256];
+	if (o->replay) {
+		top_replay_step(&rp, m);
+		interval = top_replay_interval(&rp);
+	} else {
+		top_watch_open(&w, m);
+		top_model_sample(m);
+	}
 	struct top_canvas canvas = { 0 };
 	top_canvas_resize(&canvas, COLS, LINES);
 	struct top_frame_opts fo = { .unicode = unicode, .key_line = true };
@@ -167,19 +182,33 @@ int top_run_tui(const struct top_options *o)
 		fo.interval_s = interval;
 		fo.paused = paused;
 		fo.help = help;
+		if (o->replay && !fo.message) {
+			/* where the replay is, and its error once the frames before it ran out */
+			snprintf(status, sizeof(status), "replay %zu/%zu %gx%s%s  q quit  space pause  . step  e event  +/- speed",
+				 rp.next, rp.nframes, speed, rp.next == rp.nframes ? " end" : "",
+				 rp.next == rp.nframes && rp.error ? ": the rest is unreadable" : "");
+			fo.message = status;
+		}
 		top_frame_draw(&canvas, m, &fo);
 		blit(&canvas);
 		fo.message = NULL;
 		if (o->iterations && refreshes >= o->iterations)
 			break;
+		if (o->replay && rp.next == rp.nframes)
+			paused = true; /* the end: the last frame stays */
 		double wait = paused ? 0.25 : next - top_now();
 		timeout(wait > 0 ? (int)(wait * 1000 + 0.5) : 0);
 		int ch = getch();
 		if (ch == ERR) {
 			if (paused || top_now() < next)
 				continue;
-			top_watch_drain(&w, m);
-			top_model_sample(m);
+			if (o->replay) {
+				top_replay_step(&rp, m);
+				interval = top_replay_interval(&rp) / speed;
+			} else {
+				top_watch_drain(&w, m);
+				top_model_sample(m);
+			}
 			refreshes++;
 			next += interval;
 			if (next < top_now())
@@ -204,13 +233,40 @@ int top_run_tui(const struct top_options *o)
 			paused = !paused;
 			next = top_now() + interval;
 			break;
+		case '.':
+		case 'n':
+			if (!o->replay)
+				goto unknown;
+			paused = true;
+			top_replay_step(&rp, m);
+			break;
+		case 'e': /* to the next frame that reports an event */
+			if (!o->replay)
+				goto unknown;
+			while (rp.next < rp.nframes && !top_replay_has_event(&rp, rp.next))
+				top_replay_step(&rp, m);
+			top_replay_step(&rp, m);
+			paused = true;
+			break;
 		case '+':
 		case '=':
+			if (o->replay) { /* faster */
+				speed = speed < 64 ? speed * 2 : speed;
+				interval = top_replay_interval(&rp) / speed;
+				next = top_now() + interval;
+				break;
+			}
 			interval = top_interval_step(interval, +1);
 			next = top_now() + interval;
 			break;
 		case '-':
 		case '_':
+			if (o->replay) { /* slower */
+				speed = speed > 1.0 / 8 ? speed / 2 : speed;
+				interval = top_replay_interval(&rp) / speed;
+				next = top_now() + interval;
+				break;
+			}
 			interval = top_interval_step(interval, -1);
 			next = top_now() + interval;
 			break;
@@ -224,6 +280,7 @@ int top_run_tui(const struct top_options *o)
 			clearok(curscr, TRUE);
 			break;
 		default:
+		unknown:
 			fo.message = "unknown key: h for help, q to quit";
 			break;
 		}
@@ -232,14 +289,22 @@ done:
 	restore_terminal();
 	delscreen(scr);
 	top_canvas_free(&canvas);
-	top_watch_close(&w);
+	if (!o->replay)
+		top_watch_close(&w);
 	top_model_free(m);
 	free(m);
+	int ret = VB_EXIT_OK;
+	if (rp.error) {
+		/* after the screen is gone, so it stays readable */
+		vb_err("top --replay: %s (the %zu frames before it were shown)", rp.error, rp.nframes);
+		ret = VB_EXIT_FAILURE;
+	}
+	top_replay_free(&rp);
 	if (quit_signal) {
 		/* die of the signal, as the shell expects, now the terminal is back */
 		int sig = quit_signal;
 		set_signals(SIG_DFL);
 		raise(sig);
 	}
-	return VB_EXIT_OK;
+	return ret;
 }

@@ -55,7 +55,7 @@ bool top_oom_kill_text(const char *msg, size_t len, char *text, size_t textlen)
 			q++;
 		uint64_t kb;
 		if (q > a && parse_u64(a, (size_t)(q - a), 10, &kb))
-			snprintf(rss, sizeof(rss), ", anon-rss %llu kB", (unsigned long long)kb);
+			snprintf(rss, sizeof(rss), ", anon-rss %llu KiB", (unsigned long long)kb);
 	}
 	bool memcg = find_span(msg, (size_t)(k - msg), "Memory cgroup") != NULL;
 	snprintf(text, textlen, "OOM kill%s: pid %llu (%.*s)%s", memcg ? " in a memory cgroup" : "",
@@ -104,6 +104,8 @@ void top_watch_open(struct top_watch *w, struct top_model *m)
 	w->kmsg_fd = -1;
 	w->oom = top_oom_new();
 	if (!sysroot_is_live()) {
+		/* no uevents tell a tree's changes: every refresh reads it all */
+		m->always_rescan = true;
 		/* a static replay: the capture's kills, once; absent logs are fine */
 		struct record_ctx c = { w, m };
 		(void)klog_foreach_record(captured_record, &c);
@@ -118,6 +120,7 @@ void top_watch_open(struct top_watch *w, struct top_model *m)
 			w->kmsg_buf = xmalloc(KLOG_RECORD_MAX + 1);
 		}
 	}
+	m->always_rescan = true; /* until the uevent monitor runs */
 	w->udev = udev_new();
 	if (w->udev) {
 		w->mon = udev_monitor_new_from_netlink(w->udev, "kernel");
@@ -135,6 +138,8 @@ void top_watch_open(struct top_watch *w, struct top_model *m)
 				w->mon = NULL;
 			}
 		}
+		/* devices come and go with a uevent: the list is kept in between */
+		m->always_rescan = w->mon == NULL;
 	}
 }
 
@@ -166,8 +171,10 @@ bool top_watch_drain(struct top_watch *w, struct top_model *m)
 		struct udev_device *d = udev_monitor_receive_device(w->mon);
 		if (!d)
 			break;
-		/* what changed is read by the next sample, the one reader of sysfs */
+		/* what changed is read by the next sample, the one reader of sysfs,
+		 * which then reads every source again */
 		changed = true;
+		m->rescan = true;
 		w->uevents++;
 		udev_device_unref(d);
 	}

@@ -179,6 +179,39 @@ static struct json_object *dhv_json(const struct dbg_hv *d)
 	return o;
 }
 
+/* Xen's balloon driver (sources/xen.c); documented in vbtool(8) */
+static struct json_object *xen_json(const struct xen_balloon *x)
+{
+	struct json_object *o = json_object_new_object();
+	ADD(o, "status", json_object_new_string(src_status_name(x->status)));
+	if (x->status == SRC_ABSENT || x->status == SRC_NOT_READ)
+		return o;
+	ADD(o, "layout", json_object_new_string(x->layout == XEN_LAYOUT_SYSFS ? "sysfs"
+						: x->layout == XEN_LAYOUT_PROC ? "proc"
+										 : "unknown"));
+	ADD(o, "path", json_str_or_null(x->path));
+	ADD(o, "target_kb", json_opt_u64(x->target_kb));
+	ADD(o, "target_bytes", json_opt_u64(x->target_bytes));
+	ADD(o, "current_kb", json_opt_u64(x->current_kb));
+	ADD(o, "low_kb", json_opt_u64(x->low_kb));
+	ADD(o, "high_kb", json_opt_u64(x->high_kb));
+	ADD(o, "hard_limit_kb", json_opt_u64(x->hard_limit_kb));
+	ADD(o, "driver_kb", json_opt_u64(x->driver_kb));
+	ADD(o, "schedule_delay_s", json_opt_u64(x->schedule_delay));
+	ADD(o, "max_schedule_delay_s", json_opt_u64(x->max_schedule_delay));
+	ADD(o, "retry_count", json_opt_u64(x->retry_count));
+	ADD(o, "max_retry_count", json_opt_u64(x->max_retry_count));
+	/* null: not known whether the kernel has the hot-plug code */
+	ADD(o, "hotplug", x->hotplug < 0 ? NULL : json_object_new_boolean(x->hotplug));
+	ADD(o, "hotplug_unpopulated", json_opt_u64(x->hotplug_unpopulated));
+	bool ok = x->status == SRC_OK;
+	ADD(o, "moving", ok ? json_object_new_string(x->current_kb.v > x->target_kb.v   ? "down"
+						     : x->current_kb.v < x->target_kb.v ? "up"
+											 : "done")
+			    : NULL);
+	return o;
+}
+
 static struct json_object *balloon_json(const struct balloon_report *r)
 {
 	const struct balloon_summary *b = &r->balloon;
@@ -277,8 +310,18 @@ struct json_object *view_status_json(const struct balloon_report *r)
 	struct json_object *drv = json_object_new_object();
 	ADD(drv, "vmw_balloon", json_object_new_boolean(r->vmw_driver));
 	ADD(drv, "hv_balloon", json_object_new_boolean(r->hv_driver));
+	ADD(drv, "xen_balloon", json_object_new_boolean(xen_balloon_present(r)));
 	ADD(root, "other_drivers", drv);
 
+	ADD(root, "xen_balloon", xen_json(&r->xen));
+	struct json_object *mb = json_object_new_object();
+	ADD(mb, "status", json_object_new_string(src_status_name(r->memblocks.status)));
+	ADD(mb, "block_size_bytes", json_opt_u64(r->memblocks.block_size_bytes));
+	ADD(mb, "auto_online_blocks", json_str_or_null(r->memblocks.auto_online));
+	ADD(mb, "online", json_object_new_int64(r->memblocks.online));
+	ADD(mb, "offline", json_object_new_int64(r->memblocks.offline));
+	ADD(mb, "other", json_object_new_int64(r->memblocks.other));
+	ADD(root, "memory_blocks", mb);
 	ADD(root, "meminfo", meminfo_json(&r->mem));
 	ADD(root, "vmstat", vmstat_json(&r->vm));
 	ADD(root, "pressure", pressure_json(&r->psi));
@@ -299,7 +342,21 @@ struct json_object *view_status_json(const struct balloon_report *r)
 		ADD(kl, "vmw_balloon_messages", json_object_new_int64(r->klog.vmw_messages));
 		ADD(kl, "hv_balloon_messages", json_object_new_int64(r->klog.hv_messages));
 		ADD(kl, "oom_kills", json_object_new_int64(r->klog.oom_kills));
+		ADD(kl, "hv_hot_add_failed", json_object_new_int64(r->klog.hv_hot_add_failed));
 	}
+	/* virtio-mem's sizes from the driver's log (sources/virtio_mem.c) */
+	struct json_object *vm = json_object_new_array();
+	for (unsigned i = 0; i < r->klog.nvmem; i++) {
+		const struct virtio_mem_log *v = &r->klog.vmem[i];
+		struct json_object *o = json_object_new_object();
+		ADD(o, "name", json_object_new_string(v->name));
+		ADD(o, "requested_bytes", json_opt_u64(v->requested_bytes));
+		ADD(o, "plugged_bytes", json_opt_u64(v->plugged_bytes));
+		ADD(o, "block_size_bytes", json_opt_u64(v->block_size_bytes));
+		ADD(o, "source", json_object_new_string("kernel_log"));
+		json_object_array_add(vm, o);
+	}
+	ADD(root, "virtio_mem", vm);
 	ADD(root, "kernel_log", kl);
 
 	ADD(root, "balloon", balloon_json(r));

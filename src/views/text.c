@@ -12,9 +12,9 @@ static const char *kb_or_unknown(char *buf, size_t len, struct opt_u64 v)
 		return "unknown";
 	char h[32];
 	if (v.v < 1024)
-		snprintf(buf, len, "%llu kB", (unsigned long long)v.v);
+		snprintf(buf, len, "%llu KiB", (unsigned long long)v.v);
 	else
-		snprintf(buf, len, "%llu kB (%s)", (unsigned long long)v.v, fmt_kb(h, sizeof(h), v.v));
+		snprintf(buf, len, "%llu KiB (%s)", (unsigned long long)v.v, fmt_kb(h, sizeof(h), v.v));
 	return buf;
 }
 
@@ -91,7 +91,8 @@ static void print_memory(FILE *out, const struct balloon_report *r)
 	}
 	const struct vmstat *v = &r->vm;
 	char b1[32], b2[32], b3[32], b4[32];
-	fprintf(out, "  vmstat        nr_balloon_pages %s, balloon_inflate %s, balloon_deflate %s, balloon_migrate %s\n",
+	/* words here; the kernel's counter names are in the man page and the JSON */
+	fprintf(out, "  vmstat        balloon pages %s; since boot: inflated %s, deflated %s, migrated %s pages\n",
 		u64_or_unknown(b1, sizeof(b1), v->nr_balloon_pages), u64_or_unknown(b2, sizeof(b2), v->balloon_inflate),
 		u64_or_unknown(b3, sizeof(b3), v->balloon_deflate), u64_or_unknown(b4, sizeof(b4), v->balloon_migrate));
 	if (r->psi.some.known)
@@ -118,12 +119,12 @@ static void print_debugfs(FILE *out, const struct balloon_report *r)
 			fprintf(out, "  %s: InflatedTotal %s", dv->path, kb_or_unknown(b, sizeof(b), dv->inflated_total_kb));
 			fprintf(out, ", InflatedFree %s\n", kb_or_unknown(b, sizeof(b), dv->inflated_free_kb));
 			if (dv->target_kb.known || dv->actual_kb.known) {
-				fprintf(out, "    target %s", kb_or_unknown(b, sizeof(b), dv->target_kb));
-				fprintf(out, ", actual %s\n", kb_or_unknown(b, sizeof(b), dv->actual_kb));
+				fprintf(out, "    the device's target %s", kb_or_unknown(b, sizeof(b), dv->target_kb));
+				fprintf(out, ", the device's actual %s\n", kb_or_unknown(b, sizeof(b), dv->actual_kb));
 			}
 		} else if (i == 0) {
 			fprintf(out, "  virtio-balloon: %s\n",
-				dv->status == SRC_ABSENT ? "absent (mainline kernels lack it; the vbtool module adds it)"
+				dv->status == SRC_ABSENT ? "absent (mainline kernels lack it; the vbtool module writes vbtool-balloon)"
 							 : src_status_name(dv->status));
 		}
 	}
@@ -137,10 +138,72 @@ static void print_debugfs(FILE *out, const struct balloon_report *r)
 	if (r->dhv.status == SRC_OK) {
 		fprintf(out, "  hv-balloon (%s layout): state %s (%s)", r->dhv.layout == HV_LAYOUT_VENDOR ? "vendor" : "mainline",
 			u64_or_unknown(b, sizeof(b), r->dhv.state), r->dhv.state_name ? r->dhv.state_name : "unknown");
-		fprintf(out, ", pages_ballooned %s\n", u64_or_unknown(b, sizeof(b), r->dhv.pages_ballooned));
+		fprintf(out, ", pages ballooned %s\n", u64_or_unknown(b, sizeof(b), r->dhv.pages_ballooned));
+		char b2[32];
+		/* hot-add: the host giving memory, the other way of Dynamic Memory */
+		fprintf(out, "    hot add: pages added %s, pages onlined %s\n",
+			u64_or_unknown(b, sizeof(b), r->dhv.pages_added), u64_or_unknown(b2, sizeof(b2), r->dhv.pages_onlined));
 	} else {
 		fprintf(out, "  hv-balloon: %s\n", src_status_name(r->dhv.status));
 	}
+}
+
+/* virtio-mem: its own line per device, from the driver's log */
+static void print_virtio_mem(FILE *out, const struct balloon_report *r)
+{
+	char b1[32], b2[32], b3[32];
+	for (unsigned i = 0; i < r->klog.nvmem; i++) {
+		const struct virtio_mem_log *v = &r->klog.vmem[i];
+		fprintf(out, "  virtio-mem %s: requested %s, plugged %s when the host last asked, device block %s (kernel log)\n",
+			v->name,
+			v->requested_bytes.known ? fmt_kb(b1, sizeof(b1), v->requested_bytes.v / 1024) : "unknown",
+			v->plugged_bytes.known ? fmt_kb(b2, sizeof(b2), v->plugged_bytes.v / 1024) : "unknown",
+			v->block_size_bytes.known ? fmt_kb(b3, sizeof(b3), v->block_size_bytes.v / 1024) : "unknown");
+	}
+	const struct memory_blocks *m = &r->memblocks;
+	if (r->nrelated && m->status == SRC_OK) {
+		/* auto_online_blocks in words (mm/memory_hotplug.c online_type_to_str) */
+		const char *a = m->auto_online;
+		const char *words = !a				   ? "unknown"
+				    : strcmp(a, "offline") == 0	   ? "left offline"
+				    : strcmp(a, "online") == 0	   ? "onlined"
+				    : strcmp(a, "online_kernel") == 0  ? "onlined, kernel zone"
+				    : strcmp(a, "online_movable") == 0 ? "onlined, movable zone"
+								       : a;
+		fprintf(out, "  memory blocks %u online, %u offline (new memory is %s)\n", m->online, m->offline, words);
+	}
+}
+
+/* Xen's balloon driver, as its files say (sources/xen.c) */
+static void print_xen(FILE *out, const struct balloon_report *r)
+{
+	const struct xen_balloon *x = &r->xen;
+	char b[32], b2[32], b3[32], b4[32];
+	if (x->status == SRC_ABSENT || x->status == SRC_NOT_READ)
+		return;
+	fprintf(out, "\nXen balloon (%s)\n", x->path ? x->path : "unknown");
+	if (x->status != SRC_OK) {
+		fprintf(out, "  %s\n", src_status_name(x->status));
+		return;
+	}
+	fprintf(out, "  target        %llu KiB\n", (unsigned long long)x->target_kb.v);
+	fprintf(out, "  current       %llu KiB (%s)\n", (unsigned long long)x->current_kb.v,
+		x->current_kb.v > x->target_kb.v   ? "above the target: still ballooning down"
+		: x->current_kb.v < x->target_kb.v ? "below the target: still getting memory back"
+						   : "at the target");
+	fprintf(out, "  ballooned     low %llu KiB, high %llu KiB\n", (unsigned long long)x->low_kb.v,
+		(unsigned long long)x->high_kb.v);
+	if (x->hard_limit_kb.known)
+		fprintf(out, "  hard limit    %llu KiB\n", (unsigned long long)x->hard_limit_kb.v);
+	if (x->retry_count.known || x->schedule_delay.known)
+		fprintf(out, "  retries       %s (at most %s, 0 = no limit), next try in %s s (at most %s s)\n",
+			u64_or_unknown(b, sizeof(b), x->retry_count), u64_or_unknown(b2, sizeof(b2), x->max_retry_count),
+			u64_or_unknown(b3, sizeof(b3), x->schedule_delay), u64_or_unknown(b4, sizeof(b4), x->max_schedule_delay));
+	if (x->hotplug == 1)
+		fprintf(out, "  hot-plug      built in (CONFIG_XEN_BALLOON_MEMORY_HOTPLUG); unpopulated hot-plug %s\n",
+			!x->hotplug_unpopulated.known ? "unknown" : x->hotplug_unpopulated.v ? "on" : "off");
+	else
+		fprintf(out, "  hot-plug      unknown (the kernel has no sysctl that says)\n");
 }
 
 /* Bits 3 and 5 give pages back without the balloon inflating: the host's
@@ -171,25 +234,29 @@ static void print_oom_kills(FILE *out, const struct balloon_report *r)
 		fprintf(out, "\nOOM kills since boot: unknown (kernel log not read)\n");
 	else
 		fprintf(out, "\nOOM kills since boot: unknown (kernel log: %s)\n", src_status_name(r->klog.status));
+	if (r->klog.status == SRC_OK && r->klog.hv_hot_add_failed)
+		fprintf(out, "Hyper-V hot add failed %u times (kernel log; last: %s)\n", r->klog.hv_hot_add_failed,
+			r->klog.last_hv_hot_add_failed);
 }
 
 static void print_answer(FILE *out, const struct balloon_report *r)
 {
 	const struct balloon_summary *bs = &r->balloon;
-	char h[32];
+	char h[32], pc[32];
 	fprintf(out, "\nThe host holds: ");
 	if (bs->no_balloon) {
 		fprintf(out, "nothing: there is no balloon device\n");
 	} else if (bs->size_kb.known) {
-		fprintf(out, "%llu kB", (unsigned long long)bs->size_kb.v);
+		fprintf(out, "%llu KiB", (unsigned long long)bs->size_kb.v);
 		if (bs->size_kb.v >= 1024)
 			fprintf(out, " (%s)", fmt_kb(h, sizeof(h), bs->size_kb.v));
-		/* whole percent: the guest's estimate of the VM's memory is not
-		 * exact to a tenth (firmware holes), and explain-oom rounds so too */
+		/* whole percent (fmt_percent): the guest's estimate of the VM's
+		 * memory is not exact to a tenth (firmware holes); every view
+		 * rounds the same way */
 		if (bs->ram_kb.known)
-			fprintf(out, ", %.*f%% of the %s the VM was given (%s)",
-				bs->percent_of_ram > 0 && bs->percent_of_ram < 1 ? 1 : 0,
-				bs->percent_of_ram, fmt_kb(h, sizeof(h), bs->ram_kb.v), ram_basis_text(bs->ram_basis));
+			fprintf(out, ", %s of the %s the VM was given (%s)",
+				fmt_percent(pc, sizeof(pc), bs->size_kb.v, bs->ram_kb.v), fmt_kb(h, sizeof(h), bs->ram_kb.v),
+				ram_basis_text(bs->ram_basis));
 		else
 			fprintf(out, "; the memory the VM was given is unknown (no usable /proc/zoneinfo)");
 		fputc('\n', out);
@@ -197,8 +264,10 @@ static void print_answer(FILE *out, const struct balloon_report *r)
 		fprintf(out, "unknown: no source on this system says\n");
 	}
 	for (size_t i = 0; i < bs->nsources; i++)
-		fprintf(out, "  %-24s %llu kB%s%s\n", bs->sources[i].name, (unsigned long long)bs->sources[i].size_kb,
-			bs->sources[i].cumulative ? " (since-boot counters)" : "", i == 0 ? "  <- reported" : "");
+		fprintf(out, "  %-46s %llu KiB%s%s\n", size_source_text(bs->sources[i].name),
+			(unsigned long long)bs->sources[i].size_kb, bs->sources[i].cumulative ? " (since-boot counters)" : "",
+			i == 0 ? " (the size given above)" : "");
+	print_virtio_mem(out, r);
 	if (bs->disagree)
 		fprintf(out, "  !!! THE SOURCES DISAGREE: see the findings\n");
 	if (bs->ram_contradiction)
@@ -245,7 +314,7 @@ static void status_text(FILE *out, const struct balloon_report *r)
 	char *sysroot = term_dup(r->sysroot); /* the user's path, often named after the customer's host */
 	fprintf(out, "vbtool status: %s%s\n", r->sysroot ? "captured tree " : "this machine", sysroot ? sysroot : "");
 	free(sysroot);
-	fprintf(out, "kernel %s, host %s\n", r->sys.kernel ? r->sys.kernel : "unknown",
+	fprintf(out, "kernel %s, hostname %s\n", r->sys.kernel ? r->sys.kernel : "unknown",
 		r->sys.hostname ? r->sys.hostname : "unknown");
 	print_hypervisor(out, &r->hyp);
 	fputc('\n', out);
@@ -262,8 +331,11 @@ static void status_text(FILE *out, const struct balloon_report *r)
 		fprintf(out, "VMware balloon driver (vmw_balloon) present\n");
 	if (r->hv_driver)
 		fprintf(out, "Hyper-V balloon driver (hv_balloon) present\n");
+	if (xen_balloon_present(r))
+		fprintf(out, "Xen balloon driver (xen_balloon) present\n");
 	print_memory(out, r);
 	print_debugfs(out, r);
+	print_xen(out, r);
 	print_answer(out, r);
 	print_oom_kills(out, r);
 	if (!r->nfindings)

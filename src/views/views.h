@@ -19,5 +19,10 @@ struct json_object *view_status_json(const struct balloon_report *r);
  * [{severity, code, message, hint}]. */
 struct json_object *json_findings(const struct finding *f, size_t n);
 
+/* status --format prometheus: the families listed in vbtool(8). */
+void view_status_prometheus(FILE *out, const struct balloon_report *r);
+/* True when f[i] repeats an earlier finding's code and severity. */
+bool finding_seen(const struct finding *f, size_t i);
+
 
 #endif

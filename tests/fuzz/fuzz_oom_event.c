@@ -71,6 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	oom_view_text(sink, &rep);
 	if (!oom_view_json(sink, &rep))
 		abort();
+	if (!oom_view_html(sink, &rep))
+		abort();
 	oom_report_free(&rep);
 	oom_parser_free(p);
 	return 0;

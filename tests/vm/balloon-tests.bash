@@ -2,7 +2,7 @@
 # in the guest the variant file booted; VM_DOOM is yes or no (deflate-on-oom).
 load vm
 
-DEBUGFS_FILE=/sys/kernel/debug/virtio-balloon
+DEBUGFS_FILE=/sys/kernel/debug/vbtool-balloon
 OOM_BALLOON_MIB=192
 
 # --- 1. the device and its features ------------------------------------------
@@ -70,6 +70,8 @@ check_sources() {
 	fi
 	assert_line "Target: $want kB"
 	assert_line "Actual: $want kB"
+	assert_line "ActualMatches: yes"
+	assert_line "DeviceState: ok"
 	assert_line "DeflateOnOOM: $VM_DOOM"
 	assert_equal "$(vmstat_balloon_kb)" "$want"
 	assert_equal "$(meminfo_kb MemTotal)" "$memtotal"
@@ -104,7 +106,7 @@ t_inflate() {
 
 # --- 3. a real OOM with the balloon inflated -----------------------------------
 
-oom_log() { echo "$TOP_BUILDDIR/tests/vm/$VM_NAME.oom.log"; }
+oom_log() { echo "$VM_LOG_DIR/$VM_NAME.oom.log"; }
 
 # The balloon size in the last module line before the first OOM report.
 balloon_kb_at_first_report() {

@@ -5,15 +5,23 @@
 #                         vbtool with its libraries, memhog, /init
 #   OUT/kmod/             the module, built against the matching headers
 #   OUT/release           the kernel release
-# The kernel is the newest one with a /boot/vmlinuz, modules and a build dir
-# (or $VM_KERNEL_RELEASE, or the one $KDIR was made for when it qualifies).
-# Environment: TOP_SRCDIR, VBTOOL (optional), KDIR (optional), CC.
+# The kernel is the one linux-image-amd64 depends on, else the newest generic
+# one with a /boot/vmlinuz, modules and a build dir (or $VM_KERNEL_RELEASE, or
+# the one $KDIR was made for when it qualifies). $VM_KERNEL_ROOT: where
+# boot/vmlinuz-R and lib/modules/R are (a dpkg-deb -x of an image package,
+# see kernels.sh; default /); the headers are always /lib/modules/R/build.
+# Environment: TOP_SRCDIR, TOP_BUILDDIR, VBTOOL (optional), KDIR (optional), CC.
 # Exit status 3: no usable kernel/busybox here (tests skip with the message).
 set -euo pipefail
 
 OUT=${1:?usage: mkguest.sh OUTDIR}
 TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 VM_SRC=$TOP_SRCDIR/tests/vm
+TOP_BUILDDIR=${TOP_BUILDDIR:-$PWD}
+KROOT=${VM_KERNEL_ROOT:-}
+# The module's version header is made by configure (AC_INIT's version).
+VERSION_H=$TOP_BUILDDIR/kmod/vbtool_balloon_version.h
+[ -f "$VERSION_H" ] || VERSION_H=$TOP_SRCDIR/kmod/vbtool_balloon_version.h
 CC=${CC:-cc}
 
 die() { echo "mkguest: $*" >&2; exit 1; }
@@ -21,7 +29,7 @@ missing() { echo "mkguest: $*" >&2; exit 3; }
 
 usable_release() {
 	local r=$1
-	[ -r "/boot/vmlinuz-$r" ] && [ -d "/lib/modules/$r/kernel" ] && [ -f "/lib/modules/$r/build/Makefile" ]
+	[ -r "$KROOT/boot/vmlinuz-$r" ] && [ -d "$KROOT/lib/modules/$r/kernel" ] && [ -f "/lib/modules/$r/build/Makefile" ]
 }
 
 find_release() {
@@ -38,7 +46,14 @@ find_release() {
 			return
 		fi
 	fi
-	for r in $(ls /lib/modules 2>/dev/null | sort -rV); do
+	# Debian's default kernel, so that installing more kernels changes nothing.
+	r=$(dpkg-query -W -f '${Depends}' linux-image-amd64 2>/dev/null | grep -oE 'linux-image-[^ ,]+' | head -n 1 || true)
+	r=${r#linux-image-}
+	if [ -n "$r" ] && usable_release "$r"; then
+		echo "$r"
+		return
+	fi
+	for r in $(cd /lib/modules 2>/dev/null && printf '%s\n' * | grep -vE -- '-(rt|cloud)-' | sort -rV); do
 		if usable_release "$r"; then
 			echo "$r"
 			return
@@ -53,7 +68,7 @@ file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' || ldd "$BUSYBOX" 2
 	missing "$BUSYBOX is not static (install busybox-static)"
 
 RELEASE=$(find_release)
-MODDIR=/lib/modules/$RELEASE
+MODDIR=$KROOT/lib/modules/$RELEASE
 
 have_vbtool=false
 if [ -n "${VBTOOL:-}" ] && [ -x "$VBTOOL" ]; then
@@ -62,7 +77,8 @@ fi
 
 mkdir -p "$OUT"
 STAMP=$OUT/initramfs.cpio.gz
-inputs=("$0" "$VM_SRC/init" "$VM_SRC/memhog.c" "$TOP_SRCDIR/kmod/vbtool_balloon.c" "$TOP_SRCDIR/kmod/Kbuild")
+[ -f "$VERSION_H" ] || missing "no $VERSION_H: run configure first"
+inputs=("$0" "$VM_SRC/init" "$VM_SRC/memhog.c" "$TOP_SRCDIR/kmod/vbtool_balloon.c" "$TOP_SRCDIR/kmod/Kbuild" "$VERSION_H")
 $have_vbtool && inputs+=("$VBTOOL")
 if [ -f "$STAMP" ] && [ "$(cat "$OUT/release" 2>/dev/null)" = "$RELEASE" ] &&
 	[ "$(cat "$OUT/have-vbtool" 2>/dev/null)" = "$have_vbtool" ] &&
@@ -73,9 +89,9 @@ fi
 # The module, built out of the source tree.
 rm -rf "$OUT/kmod"
 mkdir -p "$OUT/kmod"
-cp "$TOP_SRCDIR/kmod/Kbuild" "$TOP_SRCDIR/kmod/Makefile" "$TOP_SRCDIR/kmod/vbtool_balloon.c" "$OUT/kmod/"
-make -s -C "$OUT/kmod" KDIR="$MODDIR/build" > "$OUT/kmod/build.log" 2>&1 ||
-	{ cat "$OUT/kmod/build.log" >&2; die "building the module against $MODDIR/build failed"; }
+cp "$TOP_SRCDIR/kmod/Kbuild" "$TOP_SRCDIR/kmod/Makefile" "$TOP_SRCDIR/kmod/vbtool_balloon.c" "$VERSION_H" "$OUT/kmod/"
+make -s -C "$OUT/kmod" KDIR="/lib/modules/$RELEASE/build" > "$OUT/kmod/build.log" 2>&1 ||
+	{ cat "$OUT/kmod/build.log" >&2; die "building the module against /lib/modules/$RELEASE/build failed"; }
 
 ROOT=$OUT/root
 rm -rf "$ROOT"
@@ -134,7 +150,7 @@ fi
 
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) > "$STAMP.tmp"
 mv "$STAMP.tmp" "$STAMP"
-ln -sf "/boot/vmlinuz-$RELEASE" "$OUT/vmlinuz"
+ln -sf "$KROOT/boot/vmlinuz-$RELEASE" "$OUT/vmlinuz"
 echo "$RELEASE" > "$OUT/release"
 echo "$have_vbtool" > "$OUT/have-vbtool"
 rm -rf "$ROOT"

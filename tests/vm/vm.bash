@@ -37,7 +37,10 @@ vm_boot() {
 		vm_unavailable "python3 not installed"
 		return 0
 	fi
-	mkdir -p "$TOP_BUILDDIR/tests/vm"
+	# Console and OOM logs; the kernel matrix gives each kernel its own dir.
+	VM_LOG_DIR=${VM_LOG_DIR:-$TOP_BUILDDIR/tests/vm}
+	export VM_LOG_DIR
+	mkdir -p "$VM_LOG_DIR"
 	# Each file builds its own guest (a few seconds): nothing is left behind.
 	VM_GUEST_DIR=$BATS_FILE_TMPDIR/guest
 	export VM_GUEST_DIR
@@ -52,7 +55,7 @@ vm_boot() {
 	# Unix socket paths must be short: not under BATS_FILE_TMPDIR.
 	VM_DIR=$(mktemp -d /tmp/vbvm.XXXXXX)
 	VM_NAME=$name
-	VM_CONSOLE=$TOP_BUILDDIR/tests/vm/$name.console.log
+	VM_CONSOLE=$VM_LOG_DIR/$name.console.log
 	export VM_DIR VM_NAME VM_CONSOLE QEMU_SYSTEM
 	: > "$VM_CONSOLE"
 	"$QEMU_SYSTEM" -accel tcg -m "$VM_RAM_MIB" -smp 1 \
@@ -136,7 +139,7 @@ balloon_size_kb() {
 
 # debugfs_value KEY: the number (or word) after "KEY: " in the module's file.
 debugfs_value() {
-	guest -- cat /sys/kernel/debug/virtio-balloon | sed -n "s/^$1: \([^ ]*\).*/\1/p"
+	guest -- cat /sys/kernel/debug/vbtool-balloon | sed -n "s/^$1: \([^ ]*\).*/\1/p"
 }
 
 # vbtool_or_skip: under make check vbtool is always built first; when a test

@@ -6,11 +6,15 @@ Usage: replay.py CASE_FILE SOCKET [LOG]
 The case file's first line is sent on connect (the greeting); each request
 the client sends is answered with the next line, where @ID@ becomes that
 request's "id" (as JSON) and @NL@ a newline (several messages in one
-answer, e.g. events before a reply). Lines are sent as bytes, untouched otherwise, so
+answer, e.g. events before a reply). A line that starts with
+"@FOR=command@ " answers only a request to execute that command (vbtool
+may pipeline or skip queries, so order alone does not say which reply is
+which); the other lines answer the other requests in order. Lines are sent as bytes, untouched otherwise, so
 a case may hold anything. When the lines run out the monitor hangs up.
 Requests are appended to LOG when given."""
 import json
 import os
+import re
 import socket
 import sys
 import threading
@@ -18,8 +22,16 @@ import threading
 
 def serve(conn, lines, log):
     with conn:
-        it = iter(lines)
-        greeting = next(it, None)
+        tagged = {}
+        plain = []
+        for line in lines[1:]:
+            m = re.match(rb"@FOR=([A-Za-z0-9_-]+)@ ", line)
+            if m:
+                tagged.setdefault(m.group(1), []).append(line[m.end():])
+            else:
+                plain.append(line)
+        it = iter(plain)
+        greeting = lines[0] if lines else None
         if greeting is None:
             return
         conn.sendall(greeting + b"\n")
@@ -40,10 +52,15 @@ def serve(conn, lines, log):
                     with open(log, "ab") as f:
                         f.write(req + b"\n")
                 try:
-                    rid = json.dumps(json.loads(req).get("id")).encode()
-                except ValueError:
-                    rid = b"null"
-                line = next(it, None)
+                    msg = json.loads(req)
+                    rid = json.dumps(msg.get("id")).encode()
+                    cmd = str(msg.get("execute", "")).encode()
+                except (ValueError, AttributeError):
+                    rid, cmd = b"null", b""
+                if tagged.get(cmd):
+                    line = tagged[cmd].pop(0)
+                else:
+                    line = next(it, None)
                 if line is None:
                     return
                 try:

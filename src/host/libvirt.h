@@ -1,0 +1,38 @@
+/* The host side through libvirt's C API (when built with libvirt): one
+ * virConnectGetAllDomainStats (or virDomainListGetStats) call for the
+ * balloon and state of every domain, the domain XML for the balloon's
+ * configuration, virDomainSetMemoryFlags for target. Nothing here speaks
+ * QMP, so libvirt never marks a domain tainted. */
+#ifndef VBTOOL_HOST_LIBVIRT_H
+#define VBTOOL_HOST_LIBVIRT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host/host.h"
+
+#define HOST_LIBVIRT_MISSING "built without libvirt"
+#define HOST_LIBVIRT_MISSING_HINT "rebuild vbtool with libvirt-dev installed, or give --qmp SOCKET"
+
+struct host_libvirt;
+
+/* Connects to uri (NULL: libvirt's default URI). Read-only unless
+ * read_write. NULL with *err (allocated) on failure, or when this vbtool was
+ * built without libvirt (HOST_LIBVIRT_MISSING). */
+struct host_libvirt *host_libvirt_open(const char *uri, bool read_write, char **err);
+void host_libvirt_close(struct host_libvirt *lv);
+
+/* The named domains (n > 0; a name libvirt does not know gets ->error), or
+ * every running domain sorted by name (n == 0). stats_interval >= 0 sets
+ * the statistics period first. Fills *targets and *vms (n of each, vms[i]
+ * describes targets[i]). False with *err when the call as a whole failed. */
+bool host_libvirt_collect(struct host_libvirt *lv, char *const *names, size_t n, long stats_interval,
+			  struct host_target **targets, struct host_vm **vms, size_t *nvms, char **err);
+
+/* The balloon's actual size (balloon.current) of one domain, in bytes. */
+bool host_libvirt_actual(struct host_libvirt *lv, const char *domain, uint64_t *bytes, char **err);
+/* virDomainSetMemoryFlags(VIR_DOMAIN_AFFECT_LIVE): bytes, rounded down to KiB. */
+bool host_libvirt_set_size(struct host_libvirt *lv, const char *domain, uint64_t bytes, char **err);
+
+#endif

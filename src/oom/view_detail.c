@@ -1,0 +1,445 @@
+/* An OOM event's detail, for the text and JSON views: the kernel and
+ * machine, the page size and the request's size, the Mem-Info breakdown as
+ * shares of RAM, the cgroup's counters and memory.stat, and every row of
+ * the task table (sorted by --sort, the invoker and the victim marked). */
+#include "oom/view.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/format.h"
+#include "base/util.h"
+
+#define ADD(o, k, v) json_object_object_add((o), (k), (v))
+
+static struct opt_u64 kb_of(const struct oom_event *e, struct opt_u64 pages)
+{
+	uint64_t kb;
+	if (pages.known && mul_u64(pages.v, oom_page_kb(e, NULL), &kb))
+		return opt_u64(kb);
+	return OPT_U64_UNKNOWN;
+}
+
+/* The RAM the shares are of: "pages RAM", else the zones' present. */
+static struct opt_u64 ram_kb(const struct oom_report *r, size_t i)
+{
+	return r->facts[i].ram_kb;
+}
+
+/* ---- the Mem-Info breakdown -------------------------------------------- */
+
+struct mi_item {
+	const char *key;   /* JSON, without _kb */
+	const char *words; /* text */
+	struct opt_u64 kb;
+};
+
+/* swap used = total - free - swap cache (the cache is in swap and in RAM) */
+static struct opt_u64 swap_used_kb(const struct oom_event *e)
+{
+	struct opt_u64 cache = kb_of(e, e->mi.swapcache_pages);
+	if (!e->swap_total_kb.known || !e->swap_free_kb.known || e->swap_free_kb.v > e->swap_total_kb.v)
+		return OPT_U64_UNKNOWN;
+	uint64_t used = e->swap_total_kb.v - e->swap_free_kb.v;
+	if (cache.known)
+		used = cache.v < used ? used - cache.v : 0;
+	return opt_u64(used);
+}
+
+static size_t mi_items(const struct oom_event *e, struct mi_item *it)
+{
+	const struct oom_meminfo *m = &e->mi;
+	size_t n = 0;
+#define ITEM(k, w, v) it[n++] = (struct mi_item){ (k), (w), (v) }
+	ITEM("active_anon", "anon active", kb_of(e, m->active_anon));
+	ITEM("inactive_anon", "anon inactive", kb_of(e, m->inactive_anon));
+	ITEM("active_file", "file active", kb_of(e, m->active_file));
+	ITEM("inactive_file", "file inactive", kb_of(e, m->inactive_file));
+	ITEM("unevictable", "unevictable", kb_of(e, m->unevictable));
+	ITEM("slab_reclaimable", "slab reclaimable", kb_of(e, m->slab_reclaimable));
+	ITEM("slab_unreclaimable", "slab unreclaimable", kb_of(e, m->slab_unreclaimable));
+	ITEM("shmem", "shmem", kb_of(e, m->shmem));
+	ITEM("mapped", "mapped", kb_of(e, m->mapped));
+	ITEM("pagetables", "page tables", kb_of(e, m->pagetables));
+	ITEM("kernel_stack", "kernel stacks", m->kernel_stack_kb);
+	ITEM("pagecache", "page cache", kb_of(e, m->pagecache_pages));
+	ITEM("swapcache", "swap cache", kb_of(e, m->swapcache_pages));
+	ITEM("swap_used", "swap used", swap_used_kb(e));
+	ITEM("hugepages", "hugepages", m->hugepages_kb);
+	ITEM("hugepages_free", "hugepages free", m->hugepages_free_kb);
+	ITEM("cma_free", "CMA free", kb_of(e, m->free_cma));
+	ITEM("cma_reserved", "CMA reserved", kb_of(e, e->mi.cma_reserved_pages));
+	ITEM("hwpoisoned", "hwpoisoned", kb_of(e, m->hwpoisoned_pages));
+#undef ITEM
+	return n;
+}
+#define MI_ITEMS 19
+
+static bool any_meminfo(const struct mi_item *it, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (it[k].kb.known)
+			return true;
+	return false;
+}
+
+/* part of whole in percent, one decimal, as a JSON number; null when unknown */
+static struct json_object *percent_json(struct opt_u64 part, struct opt_u64 whole)
+{
+	if (!part.known || !whole.known || !whole.v)
+		return NULL;
+	long double p = (long double)part.v * 100 / (long double)whole.v;
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%.1Lf", p);
+	return json_object_new_double_s(strtod(buf, NULL), buf);
+}
+
+static const char *kbs(char *buf, size_t len, struct opt_u64 v)
+{
+	return v.known ? fmt_kb(buf, len, v.v) : "?";
+}
+
+/* ---- the task table ----------------------------------------------------- */
+
+static uint64_t or0(struct opt_u64 v)
+{
+	return v.known ? v.v : 0;
+}
+
+static int by_rss(const void *a, const void *b)
+{
+	const struct oom_task_row *x = *(const struct oom_task_row *const *)a, *y = *(const struct oom_task_row *const *)b;
+	uint64_t p = or0(x->rss_pages), q = or0(y->rss_pages);
+	return p != q ? (p < q ? 1 : -1) : (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int by_swap(const void *a, const void *b)
+{
+	const struct oom_task_row *x = *(const struct oom_task_row *const *)a, *y = *(const struct oom_task_row *const *)b;
+	uint64_t p = or0(x->swapents), q = or0(y->swapents);
+	return p != q ? (p < q ? 1 : -1) : by_rss(a, b);
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	const struct oom_task_row *x = *(const struct oom_task_row *const *)a, *y = *(const struct oom_task_row *const *)b;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct oom_task_row *x = *(const struct oom_task_row *const *)a, *y = *(const struct oom_task_row *const *)b;
+	int c = strcmp(x->comm, y->comm);
+	return c ? c : by_pid(a, b);
+}
+
+bool oom_sort_parse(const char *s, enum oom_sort *out)
+{
+	static const char *const names[] = { "rss", "swap", "pid", "name" };
+	for (size_t k = 0; k < ARRAY_SIZE(names); k++)
+		if (strcmp(s, names[k]) == 0) {
+			*out = (enum oom_sort)k;
+			return true;
+		}
+	return false;
+}
+
+static const struct oom_task_row **sorted_rows(const struct oom_event *e, enum oom_sort sort)
+{
+	const struct oom_task_table *t = &e->table;
+	const struct oom_task_row **v = xcalloc(t->n ? t->n : 1, sizeof(*v));
+	for (size_t k = 0; k < t->n; k++)
+		v[k] = &t->rows[k];
+	int (*cmp)(const void *, const void *) = sort == OOM_SORT_SWAP ? by_swap
+						 : sort == OOM_SORT_PID	 ? by_pid
+						 : sort == OOM_SORT_NAME ? by_name
+									 : by_rss;
+	qsort(v, t->n, sizeof(*v), cmp);
+	return v;
+}
+
+/* The victim's RSS: its kill line (anon + file + shmem), else its row. */
+static struct opt_u64 victim_rss_kb(const struct oom_event *e)
+{
+	const struct oom_victim *v = &e->vic;
+	if (!v->present)
+		return OPT_U64_UNKNOWN;
+	if (v->anon_rss_kb.known && v->file_rss_kb.known) {
+		uint64_t s;
+		if (add_u64(v->anon_rss_kb.v, v->file_rss_kb.v, &s) && add_u64(s, or0(v->shmem_rss_kb), &s))
+			return opt_u64(s);
+	}
+	for (size_t k = 0; v->pid.known && k < e->table.n; k++)
+		if (e->table.rows[k].pid == v->pid.v)
+			return kb_of(e, e->table.rows[k].rss_pages);
+	return OPT_U64_UNKNOWN;
+}
+
+static bool is_victim(const struct oom_event *e, const struct oom_task_row *t)
+{
+	return e->vic.present && e->vic.pid.known && e->vic.pid.v == t->pid;
+}
+
+static bool is_invoker(const struct oom_event *e, const struct oom_task_row *t)
+{
+	return e->inv.present && e->inv.pid.known && e->inv.pid.v == t->pid;
+}
+
+static struct opt_u64 pgtables_kb(const struct oom_event *e, const struct oom_task_row *t)
+{
+	if (t->pgtables_bytes.known)
+		return opt_u64(t->pgtables_bytes.v / 1024);
+	return kb_of(e, t->pgtables_pages);
+}
+
+/* ---- text --------------------------------------------------------------- */
+
+static void text_platform(FILE *out, const struct oom_event *e)
+{
+	const struct oom_platform *pl = &e->plat;
+	char a[32];
+	const char *src;
+	uint64_t page = oom_page_kb(e, &src);
+	fprintf(out, "  platform: kernel %s", pl->kernel[0] ? pl->kernel : "not in the log");
+	if (pl->tainted == 1)
+		fprintf(out, " (not tainted)");
+	else if (pl->tainted == 2)
+		fprintf(out, " (tainted: %s)", pl->taint[0] ? pl->taint : "?");
+	fprintf(out, ", hardware %s\n", pl->hardware[0] ? pl->hardware : "not in the log");
+	fprintf(out, "  pages:    %llu KiB %s", (unsigned long long)page,
+		strcmp(src, "buddy_lines") == 0	   ? "(from the buddy lines)"
+		: strcmp(src, "pages_ram") == 0	   ? "(the zones' present over \"pages RAM\")"
+		: strcmp(src, "node_meminfo") == 0 ? "(the Node lines' kB over the Mem-Info pages)"
+						   : "(assumed: the log does not show it)");
+	struct opt_u64 req = oom_request_kb(e);
+	if (req.known)
+		fprintf(out, "; request order %lld = %s", (long long)e->inv.order.v, fmt_kb(a, sizeof(a), req.v));
+	fputc('\n', out);
+}
+
+static void text_meminfo(FILE *out, const struct oom_report *r, size_t i)
+{
+	const struct oom_event *e = &r->ev[i];
+	struct mi_item it[MI_ITEMS];
+	size_t n = mi_items(e, it);
+	if (!any_meminfo(it, n)) {
+		fprintf(out, "  mem-info: not in the log\n");
+		return;
+	}
+	struct opt_u64 ram = ram_kb(r, i);
+	char a[32], pc[16];
+	if (ram.known)
+		fprintf(out, "  mem-info: of RAM %s:", fmt_kb(a, sizeof(a), ram.v));
+	else
+		fprintf(out, "  mem-info: (RAM not in the log: no shares)");
+	for (size_t k = 0; k < n; k++) {
+		if (k && k % 4 == 0)
+			fprintf(out, "\n           ");
+		if (!it[k].kb.known)
+			fprintf(out, " %s not in the log%s", it[k].words, k + 1 < n ? "," : "");
+		else if (!ram.known)
+			fprintf(out, " %s %s%s", it[k].words, fmt_kb(a, sizeof(a), it[k].kb.v), k + 1 < n ? "," : "");
+		else
+			fprintf(out, " %s %s (%s)%s", it[k].words, fmt_kb(a, sizeof(a), it[k].kb.v),
+				fmt_percent(pc, sizeof(pc), it[k].kb.v, ram.v), k + 1 < n ? "," : "");
+	}
+	fputc('\n', out);
+}
+
+static void counter_text(FILE *out, const char *what, struct opt_u64 u, struct opt_u64 l, struct opt_u64 f)
+{
+	char a[32], b[32], c[24] = "?";
+	if (f.known)
+		snprintf(c, sizeof(c), "%llu", (unsigned long long)f.v);
+	/* PAGE_COUNTER_MAX in kB is about 2^53: the kernel's "no limit" */
+	fprintf(out, "  memcg:    %s usage %s, limit %s, failcnt %s\n", what, kbs(a, sizeof(a), u),
+		l.known && l.v >= (1ULL << 52) ? "none" : kbs(b, sizeof(b), l), c);
+}
+
+static void text_memcg(FILE *out, const struct oom_event *e)
+{
+	const struct oom_memcg_detail *d = &e->mcg;
+	if (d->memsw_usage_kb.known)
+		counter_text(out, "memory+swap", d->memsw_usage_kb, d->memsw_limit_kb, d->memsw_failcnt);
+	if (d->kmem_usage_kb.known)
+		counter_text(out, "kmem", d->kmem_usage_kb, d->kmem_limit_kb, d->kmem_failcnt);
+	if (d->swap_usage_kb.known)
+		counter_text(out, "swap", d->swap_usage_kb, d->swap_limit_kb, d->swap_failcnt);
+	if (!d->stats_path[0])
+		return;
+	fprintf(out, "  memcg:    stats for %s:", d->stats_path);
+	char a[32];
+	for (unsigned k = 0; k < d->nstats; k++) {
+		if (k && k % 6 == 0)
+			fprintf(out, "\n           ");
+		fprintf(out, " %s %s%s", d->stats[k].key, fmt_kb(a, sizeof(a), d->stats[k].bytes / 1024),
+			k + 1 < d->nstats ? "," : "");
+	}
+	if (d->stats_not_kept)
+		fprintf(out, " (not kept: over the memory budget for detail)");
+	else if (!d->nstats)
+		fprintf(out, " none");
+	fputc('\n', out);
+}
+
+static void text_tasks(FILE *out, const struct oom_report *r, size_t i)
+{
+	const struct oom_event *e = &r->ev[i];
+	if (!e->ntasks)
+		return;
+	struct opt_u64 ram = ram_kb(r, i), total = kb_of(e, e->tasks_rss_pages), vic = victim_rss_kb(e);
+	char a[32], b[32], c[32], d[32], g[32], h[32], pc[16];
+	fprintf(out, "  table:    RSS %s", kbs(a, sizeof(a), total));
+	if (total.known && ram.known)
+		fprintf(out, " (%s of RAM)", fmt_percent(pc, sizeof(pc), total.v, ram.v));
+	if (vic.known) {
+		fprintf(out, "; victim RSS %s", fmt_kb(a, sizeof(a), vic.v));
+		if (ram.known)
+			fprintf(out, " (%s of RAM)", fmt_percent(pc, sizeof(pc), vic.v, ram.v));
+	}
+	fputc('\n', out);
+	if (e->table.not_kept || e->table.n < e->ntasks) {
+		fprintf(out, "            rows not kept: over the memory budget for task tables (the largest are above)\n");
+		return;
+	}
+	static const char *const sorts[] = { "rss", "swap", "pid", "name" };
+	fprintf(out, "            %-8s %6s %8s %10s %10s %10s %10s %10s %9s %8s %6s  %s (by %s)\n", "pid", "uid", "tgid",
+		"total_vm", "rss", "rss_anon", "rss_file", "rss_shmem", "pgtables", "swapents", "adj", "name",
+		sorts[r->sort < 4 ? r->sort : 0]);
+	const struct oom_task_row **v = sorted_rows(e, r->sort);
+	for (size_t k = 0; k < e->table.n; k++) {
+		const struct oom_task_row *t = v[k];
+		char u[24] = "?", tg[24] = "?", sw[24] = "?", adj[24] = "?";
+		if (t->uid.known)
+			snprintf(u, sizeof(u), "%llu", (unsigned long long)t->uid.v);
+		if (t->tgid.known)
+			snprintf(tg, sizeof(tg), "%llu", (unsigned long long)t->tgid.v);
+		if (t->swapents.known)
+			snprintf(sw, sizeof(sw), "%llu", (unsigned long long)t->swapents.v);
+		if (t->oom_score_adj.known)
+			snprintf(adj, sizeof(adj), "%lld", (long long)t->oom_score_adj.v);
+		fprintf(out, "            %-8llu %6s %8s %10s %10s %10s %10s %10s %9s %8s %6s  %s%s%s\n",
+			(unsigned long long)t->pid, u, tg, kbs(a, sizeof(a), kb_of(e, t->total_vm_pages)),
+			kbs(b, sizeof(b), kb_of(e, t->rss_pages)), kbs(c, sizeof(c), kb_of(e, t->rss_anon_pages)),
+			kbs(d, sizeof(d), kb_of(e, t->rss_file_pages)), kbs(g, sizeof(g), kb_of(e, t->rss_shmem_pages)),
+			kbs(h, sizeof(h), pgtables_kb(e, t)), sw, adj, t->comm, is_invoker(e, t) ? "  <- invoker" : "",
+			is_victim(e, t) ? "  <- victim" : "");
+	}
+	free(v);
+}
+
+void oom_detail_text(FILE *out, const struct oom_report *r, size_t i)
+{
+	const struct oom_event *e = &r->ev[i];
+	text_platform(out, e);
+	text_meminfo(out, r, i);
+	text_memcg(out, e);
+	text_tasks(out, r, i);
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static struct json_object *str_or_null(const char *s)
+{
+	return s[0] ? json_object_new_string(s) : NULL;
+}
+
+static void counter_json(struct json_object *m, const char *prefix, struct opt_u64 u, struct opt_u64 l,
+			 struct opt_u64 f)
+{
+	char k[40];
+	snprintf(k, sizeof(k), "%s_usage_kb", prefix);
+	ADD(m, k, json_opt_u64(u));
+	snprintf(k, sizeof(k), "%s_limit_kb", prefix);
+	ADD(m, k, json_opt_u64(l));
+	snprintf(k, sizeof(k), "%s_failcnt", prefix);
+	ADD(m, k, json_opt_u64(f));
+}
+
+static struct json_object *row_json(const struct oom_event *e, const struct oom_task_row *t)
+{
+	struct json_object *o = json_object_new_object();
+	ADD(o, "pid", json_object_new_uint64(t->pid));
+	ADD(o, "uid", json_opt_u64(t->uid));
+	ADD(o, "tgid", json_opt_u64(t->tgid));
+	ADD(o, "comm", json_object_new_string(t->comm));
+	ADD(o, "total_vm_kb", json_opt_u64(kb_of(e, t->total_vm_pages)));
+	ADD(o, "rss_kb", json_opt_u64(kb_of(e, t->rss_pages)));
+	ADD(o, "rss_anon_kb", json_opt_u64(kb_of(e, t->rss_anon_pages)));
+	ADD(o, "rss_file_kb", json_opt_u64(kb_of(e, t->rss_file_pages)));
+	ADD(o, "rss_shmem_kb", json_opt_u64(kb_of(e, t->rss_shmem_pages)));
+	ADD(o, "pgtables_kb", json_opt_u64(pgtables_kb(e, t)));
+	ADD(o, "swapents", json_opt_u64(t->swapents));
+	ADD(o, "oom_score_adj", t->oom_score_adj.known ? json_object_new_int64(t->oom_score_adj.v) : NULL);
+	ADD(o, "invoker", json_object_new_boolean(is_invoker(e, t)));
+	ADD(o, "victim", json_object_new_boolean(is_victim(e, t)));
+	return o;
+}
+
+void oom_detail_json(struct json_object *o, const struct oom_report *r, size_t i)
+{
+	const struct oom_event *e = &r->ev[i];
+	const struct oom_platform *pl = &e->plat;
+	const char *src;
+	uint64_t page = oom_page_kb(e, &src);
+	ADD(o, "kernel", str_or_null(pl->kernel));
+	ADD(o, "tainted", pl->tainted ? json_object_new_boolean(pl->tainted == 2) : NULL);
+	ADD(o, "taint_flags", str_or_null(pl->taint));
+	ADD(o, "hardware", str_or_null(pl->hardware));
+	ADD(o, "page_size_kb", json_object_new_uint64(page));
+	ADD(o, "page_size_source", json_object_new_string(src));
+	ADD(o, "request_kb", json_opt_u64(oom_request_kb(e)));
+
+	struct mi_item it[MI_ITEMS];
+	size_t n = mi_items(e, it);
+	struct opt_u64 ram = ram_kb(r, i);
+	if (any_meminfo(it, n)) {
+		struct json_object *m = json_object_new_object(), *pc = json_object_new_object();
+		char k[48];
+		for (size_t j = 0; j < n; j++) {
+			snprintf(k, sizeof(k), "%s_kb", it[j].key);
+			ADD(m, k, json_opt_u64(it[j].kb));
+			ADD(pc, it[j].key, percent_json(it[j].kb, ram));
+		}
+		ADD(m, "percent_of_ram", pc);
+		ADD(o, "meminfo", m);
+	} else {
+		ADD(o, "meminfo", NULL);
+	}
+
+	struct json_object *m;
+	if (json_object_object_get_ex(o, "memcg", &m) && m) {
+		const struct oom_memcg_detail *d = &e->mcg;
+		counter_json(m, "memsw", d->memsw_usage_kb, d->memsw_limit_kb, d->memsw_failcnt);
+		counter_json(m, "kmem", d->kmem_usage_kb, d->kmem_limit_kb, d->kmem_failcnt);
+		counter_json(m, "swap", d->swap_usage_kb, d->swap_limit_kb, d->swap_failcnt);
+		ADD(m, "stats_path", str_or_null(d->stats_path));
+		struct json_object *st = NULL;
+		if (d->stats_path[0] && !d->stats_not_kept) {
+			st = json_object_new_object();
+			for (unsigned k = 0; k < d->nstats; k++)
+				ADD(st, d->stats[k].key, json_object_new_uint64(d->stats[k].bytes));
+		}
+		ADD(m, "stats_bytes", st);
+	}
+
+	struct json_object *t;
+	if (json_object_object_get_ex(o, "tasks", &t) && t) {
+		struct opt_u64 total = kb_of(e, e->tasks_rss_pages), vic = victim_rss_kb(e);
+		ADD(t, "rss_percent_of_ram", percent_json(total, ram));
+		ADD(t, "victim_rss_kb", json_opt_u64(vic));
+		ADD(t, "victim_rss_percent_of_ram", percent_json(vic, ram));
+		ADD(t, "swapents_total", json_opt_u64(e->tasks_swapents));
+		bool kept = !e->table.not_kept && e->table.n == e->ntasks;
+		ADD(t, "rows_kept", json_object_new_boolean(kept));
+		struct json_object *rows = NULL;
+		if (kept) {
+			rows = json_object_new_array();
+			const struct oom_task_row **v = sorted_rows(e, r->sort);
+			for (size_t k = 0; k < e->table.n; k++)
+				json_object_array_add(rows, row_json(e, v[k]));
+			free(v);
+		}
+		ADD(t, "rows", rows);
+	}
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bats
+# virtio-mem, guest side (issue #18): examples/virtio-mem-plugged. Expected
+# values computed by hand from the tree's vbtool/kmsg records (the driver's
+# "plugged size: 0x%llx" / "requested size: 0x%llx" / "device block size:
+# 0x%llx" lines) and its memory blocks, not from vbtool.
+load helpers
+
+T="$EXAMPLES/virtio-mem-plugged"
+
+@test "virtio-mem: the last requested and plugged sizes of the driver's log" {
+	run "$VBTOOL" status --sysroot "$T" --json
+	[ "$status" -eq 3 ] # no balloon device
+	j=$output
+	# 0x80000000 = 2147483648, 0x40000000 = 1073741824, 0x200000 = 2097152
+	[ "$(jq -c '.virtio_mem' <<<"$j")" = \
+	  '[{"name":"virtio1","requested_bytes":2147483648,"plugged_bytes":1073741824,"block_size_bytes":2097152,"source":"kernel_log"}]' ]
+	[ "$(jq -r '.related_devices[0].name + " " + (.related_devices[0].device_id|tostring)' <<<"$j")" = "virtio1 24" ]
+	# 0x8000000 = 134217728; memory0-7 and memory40-55 online
+	[ "$(jq -c '.memory_blocks | [.block_size_bytes,.auto_online_blocks,.online,.offline]' <<<"$j")" = \
+	  '[134217728,"online_movable",24,0]' ]
+	[[ "$(jq -r .answer <<<"$j")" == "The host holds nothing through a balloon (there is no balloon device); virtio-mem virtio1: the host asks for 2.0 GiB (1.0 GiB was plugged when it asked)" ]]
+}
+
+@test "virtio-mem: its own line under the answer in text" {
+	run "$VBTOOL" status --sysroot "$T"
+	[ "$status" -eq 3 ]
+	assert_line "  virtio-mem virtio1: requested 2.0 GiB, plugged 1.0 GiB when the host last asked, device block 2.0 MiB (kernel log)"
+	assert_line "  memory blocks 24 online, 0 offline (new memory is onlined, movable zone)"
+}
+
+@test "virtio-mem: without the kernel log no sizes are made up; balloon-only answers are unchanged" {
+	run "$VBTOOL" status --sysroot "$T" --json --no-kernel-log
+	[ "$(jq -c '.virtio_mem' <<<"$output")" = '[]' ]
+	[ "$(jq -r .answer <<<"$output")" = "The host holds nothing: there is no balloon device" ]
+}
+
+@test "virtio-mem: malformed size lines are ignored, not guessed" {
+	cp -r "$T" "$BATS_TEST_TMPDIR/t"
+	printf '6,902,2400000020,-;virtio_mem virtio1: requested size: 12345\n6,903,2400000030,-;virtio_mem virtioX: plugged size: 0x1\n' \
+		>>"$BATS_TEST_TMPDIR/t/vbtool/kmsg"
+	run "$VBTOOL" status --sysroot "$BATS_TEST_TMPDIR/t" --json
+	[ "$(jq -c '[.virtio_mem[] | .name, .requested_bytes, .plugged_bytes]' <<<"$output")" = '["virtio1",2147483648,1073741824]' ]
+}
