@@ -13,7 +13,8 @@
 
 static void usage(FILE *out)
 {
-	fputs("Usage: vbtool target (--qmp SOCKET | --libvirt DOMAIN) SIZE [options]\n\n"
+	fputs("Usage: vbtool target (--qmp SOCKET | --libvirt DOMAIN) SIZE [options]\n"
+	      "       vbtool target --qmp SOCKET --virtio-mem ID SIZE [options]\n\n"
 	      "Ask a VM's balloon for a new logical size: the memory the guest may use\n"
 	      "(RAM - balloon), as QMP's `balloon` command takes it.\n\n"
 	      "SIZE: a number and a unit: 512M, 2G, 1048576K, 536870912B (K, M, G, T are\n"
@@ -21,11 +22,16 @@ static void usage(FILE *out)
 	      "HMP `balloon 512` means MiB, `virsh setmem 512` KiB.\n\n"
 	      "A shrink below the safe floor (what the guest uses now, from its statistics,\n"
 	      "plus max(256 MiB, 10% of RAM); without statistics 50% of RAM) is refused.\n\n"
+	      "--virtio-mem ID sets that virtio-mem device's requested-size to SIZE instead:\n"
+	      "at most its max-size, a multiple of its block-size (else exit 2), and the\n"
+	      "guest's memory (base + virtio-mem) kept above the same floor. --wait waits\n"
+	      "until the device's plugged size is SIZE.\n\n"
 	      "Options:\n"
 	      "  --qmp SOCKET       the VM's QMP socket (a path, or host:port)\n"
 	      "  --libvirt DOMAIN   a libvirt domain (virDomainSetMemoryFlags, live)\n"
 	      "  --virsh DOMAIN     the same as --libvirt DOMAIN\n"
 	      "  --connect URI      libvirt: the connection URI (default: libvirt's own)\n"
+	      "  --virtio-mem ID    QMP: resize the virtio-mem device with this id\n"
 	      "  --wait SECONDS     follow the guest until it reaches SIZE (within 1 MiB)\n"
 	      "  --timeout SECONDS  per QMP call (default 3)\n"
 	      "  --force            set SIZE even below the safe floor\n"
@@ -44,10 +50,10 @@ int cmd_target(int argc, char **argv)
 		{ "libvirt", required_argument, NULL, 'v' }, { "connect", required_argument, NULL, 'C' },
 		{ "wait", required_argument, NULL, 'w' },    { "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },	     { "help", no_argument, NULL, 'h' },
-		{ "force", no_argument, NULL, 'f' },
+		{ "force", no_argument, NULL, 'f' },	     { "virtio-mem", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *qmp = NULL, *domain = NULL, *uri = NULL;
+	const char *qmp = NULL, *domain = NULL, *uri = NULL, *vmem = NULL;
 	double wait_s = -1, timeout_s = 0;
 	bool json = false, force = false;
 	int c;
@@ -80,6 +86,9 @@ int cmd_target(int argc, char **argv)
 		case 'f':
 			force = true;
 			break;
+		case 'm':
+			vmem = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return VB_EXIT_OK;
@@ -92,10 +101,12 @@ int cmd_target(int argc, char **argv)
 		return usage_error("target", "which VM? give --qmp SOCKET or --libvirt DOMAIN");
 	if (uri && !domain)
 		return usage_error("target", "--connect goes with --libvirt");
+	if (vmem && !qmp)
+		return usage_error("target", "--virtio-mem goes with --qmp");
 	if (optind + 1 != argc)
 		return usage_error("target", optind == argc ? "missing SIZE" : "one SIZE only");
 	struct target_request req = { .qmp = qmp, .domain = domain, .connect_uri = uri, .wait_s = wait_s, .timeout_s = timeout_s,
-				      .json = json, .force = force, .size_text = argv[optind] };
+				      .json = json, .force = force, .size_text = argv[optind], .virtio_mem_id = vmem };
 	const char *why;
 	size_t len = strlen(argv[optind]);
 	/* 512 alone means bytes to QMP, MiB to HMP, KiB to virsh: make the user say which. */
@@ -106,5 +117,5 @@ int cmd_target(int argc, char **argv)
 		return usage_error("target", "SIZE '%s': %s", argv[optind], why);
 	if (req.target == 0 || req.target > INT64_MAX)
 		return usage_error("target", "SIZE '%s': must be between 1 byte and 8 EiB", argv[optind]);
-	return host_target(&req);
+	return vmem ? host_target_virtio_mem(&req) : host_target(&req);
 }

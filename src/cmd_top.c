@@ -147,7 +147,7 @@ int cmd_top(int argc, char **argv)
 			(*v)[(*nv)++] = argv[optind];
 		}
 		if (o.replay) {
-			ret = usage_error("top", "--replay plays a guest's recording, not with --qmp/--libvirt");
+			ret = usage_error("top", "--replay plays a recording (guest or host), not with --qmp/--libvirt");
 			goto out;
 		}
 		if (!sysroot_is_live()) {

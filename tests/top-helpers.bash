@@ -10,6 +10,9 @@ start_shell() {
 }
 
 screen() { tm capture-pane -p; }
+# The pane with wrapped lines joined: a message longer than the width reads
+# whole (a wrap at a space would lose the space if the lines were glued).
+screen_joined() { tm capture-pane -p -J; }
 
 # Waits (at most ~10 s: a readiness wait, not a timing assertion) until the
 # pane matches the extended regex; fails with the screen otherwise.

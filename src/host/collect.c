@@ -198,6 +198,36 @@ static void read_memory(struct json_object *r, struct host_vm *vm)
 	}
 }
 
+static char *member_printable(struct json_object *obj, const char *key)
+{
+	const char *v = qmp_member_str(obj, key);
+	return v ? xstrndup_printable(v, strlen(v)) : NULL;
+}
+
+/* Every "virtio-mem" entry of query-memory-devices, each member checked on
+ * its own: one QEMU did not give stays unknown. */
+static void read_virtio_mem_devices(struct json_object *list, struct host_vm *vm)
+{
+	size_t cap = 0;
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *d = json_object_array_get_idx(list, i), *data = NULL;
+		const char *type = qmp_member_str(d, "type");
+		if (!type || strcmp(type, "virtio-mem") != 0 || !json_object_object_get_ex(d, "data", &data) ||
+		    !json_object_is_type(data, json_type_object))
+			continue;
+		vm->vmem_devices = xgrow(vm->vmem_devices, &cap, vm->nvmem_devices + 1, sizeof(*vm->vmem_devices));
+		vm->vmem_devices[vm->nvmem_devices++] = (struct host_virtio_mem){
+			.id = member_printable(data, "id"),
+			.memdev = member_printable(data, "memdev"),
+			.size = qmp_member_u64(data, "size"),
+			.requested_size = qmp_member_u64(data, "requested-size"),
+			.max_size = qmp_member_u64(data, "max-size"),
+			.block_size = qmp_member_u64(data, "block-size"),
+			.node = qmp_member_u64(data, "node"),
+		};
+	}
+}
+
 /* query-memory-devices: balloon_ram = base + every pc-dimm ("dimm"), as
  * QEMU's balloon counts; virtio-mem's plugged "size" apart. Without the list,
  * only a VM with nothing plugged has a known balloon_ram. */
@@ -210,6 +240,7 @@ static void read_memory_devices(struct json_object *list, struct host_vm *vm)
 			vm->balloon_ram = vm->base_memory;
 		return;
 	}
+	read_virtio_mem_devices(list, vm);
 	uint64_t ram = vm->base_memory.v, vmem = 0;
 	for (size_t i = 0; i < json_object_array_length(list); i++) {
 		struct json_object *d = json_object_array_get_idx(list, i), *data;
@@ -249,6 +280,19 @@ static void read_name_status(struct json_object *name, struct json_object *statu
 		vm->running = json_object_get_boolean(running);
 }
 
+/* qom-list of /machine/peripheral has a "child<virtio-mem-pci>" (or -ccw). */
+static bool has_virtio_mem(struct json_object *per)
+{
+	if (!per || !json_object_is_type(per, json_type_array))
+		return false;
+	for (size_t i = 0; i < json_object_array_length(per); i++) {
+		const char *t = qmp_member_str(json_object_array_get_idx(per, i), "type");
+		if (t && strncmp(t, "child<virtio-mem", 16) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Each step is one round trip: QEMU's answers are pipelined. */
 enum { Q_NAME, Q_STATUS, Q_MEMORY, Q_BALLOON, Q_PERIPHERAL, Q_FIRST_STEP };
 enum { D_POLL, D_STATS, D_FEATURES, D_SET_POLL, D_STEP };
@@ -265,9 +309,12 @@ static void ask_basics(struct qmp_client *c, struct host_vm *vm)
 	qmp_execute_many(c, q, ARRAY_SIZE(q));
 	read_name_status(result(c, vm, &q[Q_NAME], NULL), result(c, vm, &q[Q_STATUS], NULL), vm);
 	read_memory(result(c, vm, &q[Q_MEMORY], NULL), vm);
+	struct json_object *per = result(c, vm, &q[Q_PERIPHERAL], "DeviceNotFound");
 	/* Nothing plugged: balloon_ram is base memory, no need to ask QEMU for
-	 * its memory devices (each command costs QEMU CPU time). */
-	if (vm->plugged_memory.known && vm->plugged_memory.v == 0) {
+	 * its memory devices (each command costs QEMU CPU time), unless a
+	 * virtio-mem device with an id exists: its requested size is news even
+	 * while it has plugged nothing. */
+	if (vm->plugged_memory.known && vm->plugged_memory.v == 0 && !has_virtio_mem(per)) {
 		read_memory_devices(NULL, vm);
 		if (vm->balloon_ram.known)
 			vm->virtio_mem = opt_u64(0);
@@ -279,7 +326,6 @@ static void ask_basics(struct qmp_client *c, struct host_vm *vm)
 	}
 	vm->no_balloon_device = error_is(&q[Q_BALLOON], "DeviceNotActive");
 	read_balloon(result(c, vm, &q[Q_BALLOON], "DeviceNotActive"), vm);
-	struct json_object *per = result(c, vm, &q[Q_PERIPHERAL], "DeviceNotFound");
 	if (vm->has_balloon)
 		find_in(per, vm, "/machine/peripheral", "peripheral");
 	qmp_calls_clear(q, ARRAY_SIZE(q));
@@ -401,6 +447,11 @@ void host_vm_free(struct host_vm *vm)
 	free(vm->device_path);
 	free(vm->device_type);
 	free(vm->backend_path);
+	for (size_t i = 0; i < vm->nvmem_devices; i++) {
+		free(vm->vmem_devices[i].id);
+		free(vm->vmem_devices[i].memdev);
+	}
+	free(vm->vmem_devices);
 	free_strv(vm->host_features, vm->nhost_features);
 	free_strv(vm->guest_features, vm->nguest_features);
 	free(vm->host_unknown_bits);

@@ -4,6 +4,7 @@
 #include "host/size.h"
 #include "base/util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* vbtool's names (model/feature_bits), as host/features.c decodes them. */
@@ -184,6 +185,30 @@ static char *not_started(const struct host_vm *vm)
 	return xstrdup("the guest has not negotiated any balloon feature: its driver is not running (yet)");
 }
 
+/* Every virtio-mem device whose plugged size is not the requested one. */
+static char *vmem_pending(const struct host_vm *vm)
+{
+	char *msg = NULL;
+	for (size_t i = 0; i < vm->nvmem_devices; i++) {
+		const struct host_virtio_mem *d = &vm->vmem_devices[i];
+		char a[32], b[32];
+		if (!d->size.known || !d->requested_size.known || d->size.v == d->requested_size.v)
+			continue;
+		char *one = xasprintf("virtio-mem device %s has plugged %s of the %s requested: the guest has not "
+				      "reached the request yet, or has no virtio-mem driver",
+				      d->id ? d->id : "(no id)", fmt_bytes(a, sizeof(a), d->size.v),
+				      fmt_bytes(b, sizeof(b), d->requested_size.v));
+		if (msg) {
+			char *both = xasprintf("%s; %s", msg, one);
+			free(msg);
+			free(one);
+			one = both;
+		}
+		msg = one;
+	}
+	return msg;
+}
+
 static const struct host_rule rules[] = {
 	{ "no-balloon-device", "warning", no_balloon,
 	  "add -device virtio-balloon-pci,id=balloon0 (libvirt: <memballoon model='virtio'/>)" },
@@ -199,6 +224,8 @@ static const struct host_rule rules[] = {
 	{ "balloon-stale", "warning", stale_balloon,
 	  "set the size again (vbtool target --qmp SOCKET SIZE) so that QEMU and the guest agree" },
 	{ "balloon-inflated", "info", inflated, NULL },
+	{ "virtio-mem-not-reached", "info", vmem_pending,
+	  "check the guest: virtio_mem loaded (CONFIG_VIRTIO_MEM), memory blocks onlined" },
 	{ "no-deflate-on-oom", "warning", no_deflate,
 	  "-device virtio-balloon-pci,deflate-on-oom=on (libvirt: <memballoon autodeflate='on'>)" },
 };

@@ -56,6 +56,14 @@ struct host_stat {
 	struct opt_u64 value; /* unknown when the guest did not report it */
 };
 
+/* One virtio-mem device from query-memory-devices (#18); sizes in bytes,
+ * unknown where QEMU did not say. */
+struct host_virtio_mem {
+	char *id;     /* NULL: the device has no id */
+	char *memdev; /* QOM path of its memory backend, or NULL */
+	struct opt_u64 size, requested_size, max_size, block_size, node;
+};
+
 struct host_vm {
 	const struct host_target *target;
 	char *error;      /* the VM could not be queried at all; the rest is unknown */
@@ -68,6 +76,8 @@ struct host_vm {
 	 * memory and pc-dimms, not virtio-mem, whose plugged memory is in
 	 * plugged_memory but never in query-balloon's actual. */
 	struct opt_u64 balloon_ram, virtio_mem; /* bytes */
+	struct host_virtio_mem *vmem_devices; /* every virtio-mem device, in QEMU's order */
+	size_t nvmem_devices;
 	struct opt_u64 actual;  /* bytes: the guest's logical size */
 	struct opt_u64 balloon; /* ram - actual */
 	char *device_path;        /* QOM path of the balloon device (proxy) */

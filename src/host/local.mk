@@ -6,6 +6,7 @@
 libvbtool_a_SOURCES += \
 	src/cmd_target.c \
 	src/host/target.c src/host/target.h \
+	src/host/target_vmem.c \
 	src/host/floor.c src/host/floor.h \
 	src/host/features.c src/host/features.h \
 	src/host/host.h \
@@ -37,7 +38,8 @@ TESTS += \
 	tests/host-libvirt-vm.bats \
 	tests/host-qmp-args.bats \
 	tests/qmp-vm.bats \
-	tests/host-truth.bats
+	tests/host-truth.bats \
+	tests/host-virtio-mem.bats
 EXTRA_DIST += tests/qmp
 
 QMP_UNIT_TESTS = tests/unit/test_qmp_framing tests/unit/test_qmp_values tests/unit/test_libvirt_xml

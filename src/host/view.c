@@ -90,6 +90,29 @@ static void text_stats(FILE *out, const struct host_vm *vm)
 	}
 }
 
+static const char *size_or_unknown(char *buf, size_t len, struct opt_u64 v)
+{
+	return v.known ? fmt_bytes(buf, len, v.v) : "an unknown size";
+}
+
+/* One line per virtio-mem device, in words: what it plugged of what the host
+ * asked for. */
+static void text_virtio_mem(FILE *out, const struct host_vm *vm)
+{
+	for (size_t i = 0; i < vm->nvmem_devices; i++) {
+		const struct host_virtio_mem *d = &vm->vmem_devices[i];
+		char a[32], b[32], m[32], k[32];
+		fprintf(out, "  virtio-mem device %s: %s plugged of %s requested (at most %s, in blocks of %s",
+			d->id ? d->id : "(no id)", size_or_unknown(a, sizeof(a), d->size), size_or_unknown(b, sizeof(b), d->requested_size),
+			size_or_unknown(m, sizeof(m), d->max_size), size_or_unknown(k, sizeof(k), d->block_size));
+		if (d->node.known)
+			fprintf(out, ", NUMA node %llu", (unsigned long long)d->node.v);
+		if (d->memdev)
+			fprintf(out, ", memory backend %s", d->memdev);
+		fputs(")\n", out);
+	}
+}
+
 static void text_vm(FILE *out, const struct host_vm *vm)
 {
 	char *label = term_dup(vm_label(vm)); /* a socket's file name may hold a newline */
@@ -108,6 +131,7 @@ static void text_vm(FILE *out, const struct host_vm *vm)
 	size_line(out, "RAM", vm->ram, "");
 	if (vm->virtio_mem.known && vm->virtio_mem.v)
 		size_line(out, "virtio-mem", vm->virtio_mem, " plugged (part of RAM; the balloon does not count it)");
+	text_virtio_mem(out, vm);
 	if (!vm->has_balloon) {
 		fprintf(out, "  %-10s %s\n", "balloon", vm->no_balloon_device ? "none" : "unknown (see the note)");
 	} else {
@@ -203,6 +227,20 @@ static struct json_object *json_vm(const struct host_vm *vm)
 	json_object_object_add(o, "plugged_memory_bytes", json_opt_u64(vm->plugged_memory));
 	json_object_object_add(o, "virtio_mem_bytes", json_opt_u64(vm->virtio_mem));
 	json_object_object_add(o, "balloon_ram_bytes", json_opt_u64(vm->balloon_ram));
+	struct json_object *vmem = json_object_new_array();
+	for (size_t i = 0; i < vm->nvmem_devices; i++) {
+		const struct host_virtio_mem *d = &vm->vmem_devices[i];
+		struct json_object *j = json_object_new_object();
+		json_object_object_add(j, "id", json_str_or_null(d->id));
+		json_object_object_add(j, "size_bytes", json_opt_u64(d->size));
+		json_object_object_add(j, "requested_size_bytes", json_opt_u64(d->requested_size));
+		json_object_object_add(j, "max_size_bytes", json_opt_u64(d->max_size));
+		json_object_object_add(j, "block_size_bytes", json_opt_u64(d->block_size));
+		json_object_object_add(j, "node", json_opt_u64(d->node));
+		json_object_object_add(j, "memdev", json_str_or_null(d->memdev));
+		json_object_array_add(vmem, j);
+	}
+	json_object_object_add(o, "virtio_mem_devices", vmem);
 	json_object_object_add(o, "balloon_device",
 			       vm->error || (!vm->has_balloon && !vm->no_balloon_device)
 				       ? NULL

@@ -8,8 +8,9 @@ libvbtool_a_SOURCES += src/cmd_top.c \
 	src/top/frame.c src/top/frame.h \
 	src/top/json.c src/top/json.h \
 	src/top/replay.c src/top/replay.h \
+	src/top/hostframe.c src/top/hostframe.h \
 	src/top/tui.c \
 	src/top/batch.c
-TESTS += tests/top.bats tests/top-keys.bats tests/top-replay.bats
+TESTS += tests/top.bats tests/top-keys.bats tests/top-replay.bats tests/top-replay-host.bats
 man_MANS += man8/vbtool-top.8
 BENCHES += bench/top.sh

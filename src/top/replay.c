@@ -1,6 +1,7 @@
 /* Loading and applying `top -b --json` recordings (replay.h). The frame's
  * names are the contract of top_frame_json (top/json.c). */
 #include "top/replay.h"
+#include "top/hostframe.h"
 #include "oom/input.h"
 #include "base/parse.h"
 #include "base/util.h"
@@ -19,8 +20,6 @@ static const char *frame_invalid(struct json_object *o)
 	struct json_object *v;
 	if (!json_object_is_type(o, json_type_object))
 		return "not a JSON object (is this a `vbtool top -b --json` recording?)";
-	if (json_object_object_get_ex(o, "vms", &v))
-		return "a host-side frame (top --qmp/--libvirt): --replay plays guest recordings only";
 	if (!json_object_object_get_ex(o, "frame", &v) || !json_object_is_type(v, json_type_int))
 		return "no \"frame\" number (is this a `vbtool top -b --json` recording?)";
 	static const struct {
@@ -53,8 +52,17 @@ static bool add_line(struct top_replay *rp, const char *path, size_t lineno, con
 	else if (tok->char_offset < (int)n)
 		why = "text after the JSON value";
 	json_tokener_free(tok);
-	if (!why)
-		why = frame_invalid(o);
+	if (!why) {
+		/* the first frame says which kind of recording this is */
+		bool host = top_host_frame_is(o);
+		if (rp->nframes == 0)
+			rp->host = host;
+		if (host != rp->host)
+			why = host ? "a host frame (top --qmp/--libvirt) in a guest recording"
+				   : "not a host frame (top --qmp/--libvirt -b --json), in a host recording";
+		else
+			why = host ? top_host_frame_invalid(o) : frame_invalid(o);
+	}
 	if (why) {
 		json_object_put(o);
 		rp->error = xasprintf("%s:%zu: %s%s", path, lineno, o || jerr == json_tokener_continue ? "" : "not JSON: ", why);
@@ -131,6 +139,9 @@ void top_replay_free(struct top_replay *rp)
 		json_object_put(rp->frames[i]);
 	free(rp->frames);
 	free(rp->error);
+	for (size_t i = 0; i < rp->nlog; i++)
+		free(rp->log[i]);
+	free(rp->log);
 	memset(rp, 0, sizeof(*rp));
 }
 
@@ -310,11 +321,28 @@ static void apply(struct top_model *m, struct json_object *o)
 	m->samples = fr.known ? fr.v : m->samples + 1;
 }
 
+#define REPLAY_LOG_MAX 1000 /* host event lines kept; the screen shows the last */
+
+static void log_add(void *ctx, char *line)
+{
+	struct top_replay *rp = ctx;
+	if (rp->nlog == REPLAY_LOG_MAX) {
+		free(rp->log[0]);
+		memmove(rp->log, rp->log + 1, (rp->nlog - 1) * sizeof(*rp->log));
+		rp->nlog--;
+	}
+	rp->log = xgrow(rp->log, &rp->logcap, rp->nlog + 1, sizeof(*rp->log));
+	rp->log[rp->nlog++] = line;
+}
+
 bool top_replay_step(struct top_replay *rp, struct top_model *m)
 {
 	if (rp->next >= rp->nframes)
 		return false;
-	apply(m, rp->frames[rp->next++]);
+	if (rp->host)
+		top_host_frame_events(rp->frames[rp->next++], log_add, rp);
+	else
+		apply(m, rp->frames[rp->next++]);
 	return true;
 }
 
@@ -328,4 +356,9 @@ double top_replay_interval(const struct top_replay *rp)
 {
 	double d = rp->next ? real(rp->frames[rp->next - 1], "interval_s") : NAN;
 	return isnan(d) || d <= 0 || d > 86400 ? 1 : d;
+}
+
+struct json_object *top_replay_host_frame(const struct top_replay *rp)
+{
+	return rp->host && rp->next ? rp->frames[rp->next - 1] : NULL;
 }

@@ -18,17 +18,23 @@ struct top_replay {
 	size_t nframes, cap;
 	size_t next;  /* the frame the next step applies */
 	char *error;  /* "FILE:LINE: why", or NULL: the whole file was read */
+	bool host;    /* a host recording (top --qmp/--libvirt), from the first frame */
+	char **log;   /* host: the event log lines of the frames applied so far */
+	size_t nlog, logcap;
 };
 
 /* Reads the recording. False (after printing the error) only when not one
  * frame could be read; a later bad line sets rp->error and returns true. */
 bool top_replay_load(struct top_replay *rp, const char *path);
 void top_replay_free(struct top_replay *rp);
-/* Applies the next frame to m; false at the end. */
+/* Applies the next frame to m (host: to rp's log; draw it with
+ * top_replay_host_frame); false at the end. */
 bool top_replay_step(struct top_replay *rp, struct top_model *m);
 /* True when frame i (not yet applied) reports an event. */
 bool top_replay_has_event(const struct top_replay *rp, size_t i);
 /* The recorded interval of the frame last applied, in seconds (1 if none). */
 double top_replay_interval(const struct top_replay *rp);
+/* Host recordings: the frame last applied, or NULL. */
+struct json_object *top_replay_host_frame(const struct top_replay *rp);
 
 #endif

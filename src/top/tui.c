@@ -7,6 +7,7 @@
 #include "top/frame.h"
 #include "top/model.h"
 #include "top/replay.h"
+#include "top/hostframe.h"
 #include "top/watch.h"
 #include "base/util.h"
 
@@ -189,7 +190,10 @@ int top_run_tui(const struct top_options *o)
 				 rp.next == rp.nframes && rp.error ? ": the rest is unreadable" : "");
 			fo.message = status;
 		}
-		top_frame_draw(&canvas, m, &fo);
+		if (top_replay_host_frame(&rp))
+			top_host_frame_draw(&canvas, top_replay_host_frame(&rp), rp.log, rp.nlog, &fo);
+		else
+			top_frame_draw(&canvas, m, &fo);
 		blit(&canvas);
 		fo.message = NULL;
 		if (o->iterations && refreshes >= o->iterations)
