@@ -14,7 +14,9 @@ flatten() {
 	  "events \(.events | length)",
 	  (.events | to_entries[] | (.key + 1) as $i | .value
 	   | paths(type | . != "object" and . != "array") as $p
-	   | "\($i).\($p | map(if type == "number" then . + 1 else . end | tostring) | join(".")) \(getpath($p) | if type == "string" then . else tojson end)")'
+	   | "\($i).\($p | map(if type == "number" then . + 1 else . end | tostring) | join(".")) \(getpath($p) | if type == "string" then . else tojson end)"),
+	  # "i.tasks.rows N": the task table row count (null: no table, or rows not kept)
+	  (.events | to_entries[] | "\(.key + 1).tasks.rows \(.value.tasks.rows? | if type == "array" then length else "null" end)")'
 }
 
 expect_for() {
@@ -94,6 +96,10 @@ corpus() {
 	run check_log "$DATA/oom/synthetic/v6.8-tasktable-global.log" "$tmp/wrong.expect"
 	assert_failure
 	assert_output --partial "1.victim.comm: got"
+	printf '1.tasks.rows 7\n' >"$tmp/rows.expect" # the log has 8 rows
+	run check_log "$DATA/oom/synthetic/v6.8-tasktable-global.log" "$tmp/rows.expect"
+	assert_failure
+	assert_output --partial "1.tasks.rows: got"
 }
 
 @test "explain-oom: text output has the verdict and the summary" {

@@ -52,5 +52,5 @@ tests_unit_test_qmp_values_LDADD = $(VBTOOL_LIBS)
 tests_unit_test_libvirt_xml_SOURCES = tests/unit/test_libvirt_xml.c tests/unit/tap.h
 tests_unit_test_libvirt_xml_LDADD = $(VBTOOL_LIBS)
 
-BENCHES += bench/qmp.sh
+BENCHES += bench/qmp.sh bench/host.sh
 man_MANS += man8/vbtool-host.8

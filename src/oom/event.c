@@ -177,6 +177,11 @@ body:; /* C11: a label is followed by a statement, not a declaration (clang) */
 			p->quiet = 0;
 		else if (p->quiet < BODY_QUIET_LINES)
 			p->quiet++;
+	} else if (e && p->state == ST_TAIL && e->panic && !e->plat.kernel[0] &&
+		   (starts(s, n, "CPU: ") || starts(s, n, "Pid: "))) {
+		/* panic() dumps the stack right after "Kernel panic": a headerless
+		 * event still names its kernel there */
+		on_cpu_line(e, s, n);
 	}
 	const char *drv = key ? balloon_driver_of(s, n) : NULL;
 	if (drv) {
