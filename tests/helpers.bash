@@ -14,3 +14,15 @@ export DATA EXAMPLES
 
 # jq is used to check JSON; a missing jq is a setup error, not a skip.
 jqr() { jq -r "$@"; }
+
+# make_var NAME: a variable of the build's Makefile, expanded by make (an
+# installation directory, e.g., as configure set it: distcheck moves them).
+make_var() {
+	printf 'vbtool-print-var:\n\t@echo $(%s)\n' "$1" | make -s -C "$TOP_BUILDDIR" -f Makefile -f - vbtool-print-var
+}
+
+# configured_with OPTION: configure was run with this option (so a default
+# the test would check was replaced on purpose, as distcheck does).
+configured_with() {
+	grep -q -- "$1" "$TOP_BUILDDIR/config.status"
+}

@@ -223,6 +223,8 @@ free_port() {
 	make -s -C "$TOP_BUILDDIR" install-systemdsystemunitDATA DESTDIR="$T/inst" >/dev/null
 	dir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || true)
 	[ -n "$dir" ] || dir=/lib/systemd/system
+	# distcheck installs under its own prefix (--with-systemdsystemunitdir)
+	if configured_with --with-systemdsystemunitdir; then dir=$(make_var systemdsystemunitdir); fi
 	[ -f "$T/inst$dir/vbtool-textfile.service" ]
 	[ -f "$T/inst$dir/vbtool-textfile.timer" ]
 	grep -qx 'OnUnitActiveSec=15s' "$T/inst$dir/vbtool-textfile.timer"

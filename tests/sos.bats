@@ -19,17 +19,24 @@ teardown() {
 
 sos_dir() { /usr/bin/python3 -c 'import os, sos.report.plugins as p; print(os.path.dirname(p.__file__))'; }
 
+# Where make install puts the plugin: sos' own plugin directory, unless
+# configure was given another one (distcheck installs under its prefix).
+plugin_dir() {
+	if configured_with --with-sos-plugin-dir; then make_var sosplugindir; else sos_dir; fi
+}
+
 @test "sos: make install puts the plugin into sos' plugin directory" {
+	configured_with --with-sos-plugin-dir || [ "$(make_var sosplugindir)" = "$(sos_dir)" ]
 	make -s -C "$TOP_BUILDDIR" install-dist_sospluginDATA DESTDIR="$T/inst" >/dev/null
-	[ -f "$T/inst$(sos_dir)/vbtool.py" ]
-	cmp "$T/inst$(sos_dir)/vbtool.py" "$TOP_SRCDIR/contrib/sos/vbtool.py"
+	[ -f "$T/inst$(plugin_dir)/vbtool.py" ]
+	cmp "$T/inst$(plugin_dir)/vbtool.py" "$TOP_SRCDIR/contrib/sos/vbtool.py"
 }
 
 @test "sos: sos report --only-plugins vbtool: status, its JSON, a collect tarball status can read" {
 	make -s -C "$TOP_BUILDDIR" install-dist_sospluginDATA DESTDIR="$T/inst" >/dev/null
 	mkdir -p "$T/py" "$T/out"
 	cp -a "$(dirname "$(dirname "$(sos_dir)")")" "$T/py/sos"
-	cp "$T/inst$(sos_dir)/vbtool.py" "$T/py/sos/report/plugins/"
+	cp "$T/inst$(plugin_dir)/vbtool.py" "$T/py/sos/report/plugins/"
 	PYTHONPATH="$T/py" run timeout 300 /usr/bin/python3 "$(command -v sos)" report --batch --only-plugins vbtool \
 		-k vbtool.binary="$VBTOOL" --tmp-dir "$T/out"
 	assert_success
@@ -56,7 +63,7 @@ sos_dir() { /usr/bin/python3 -c 'import os, sos.report.plugins as p; print(os.pa
 	make -s -C "$TOP_BUILDDIR" install-dist_sospluginDATA DESTDIR="$T/inst" >/dev/null
 	mkdir -p "$T/py" "$T/out"
 	cp -a "$(dirname "$(dirname "$(sos_dir)")")" "$T/py/sos"
-	cp "$T/inst$(sos_dir)/vbtool.py" "$T/py/sos/report/plugins/"
+	cp "$T/inst$(plugin_dir)/vbtool.py" "$T/py/sos/report/plugins/"
 	PYTHONPATH="$T/py" run timeout 300 /usr/bin/python3 "$(command -v sos)" report --batch --only-plugins vbtool \
 		-k vbtool.binary="$T/none/vbtool" --tmp-dir "$T/out"
 	assert_success
