@@ -18,7 +18,10 @@ jqr() { jq -r "$@"; }
 # make_var NAME: a variable of the build's Makefile, expanded by make (an
 # installation directory, e.g., as configure set it: distcheck moves them).
 make_var() {
-	printf 'vbtool-print-var:\n\t@echo $(%s)\n' "$1" | make -s -C "$TOP_BUILDDIR" -f Makefile -f - vbtool-print-var
+	# under make check (distcheck) the outer make's flags would add
+	# "Entering directory" lines: a clean make prints only the value
+	printf 'vbtool-print-var:\n\t@echo $(%s)\n' "$1" |
+		MAKEFLAGS= MAKELEVEL= make --no-print-directory -s -C "$TOP_BUILDDIR" -f Makefile -f - vbtool-print-var
 }
 
 # configured_with OPTION: configure was run with this option (so a default
