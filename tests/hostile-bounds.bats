@@ -203,7 +203,9 @@ EOF
 	qmp_setup_dir
 	# two ~1 MiB events of small numbers before every reply: json-c needs ~30 MB for each
 	start_fake bloat noise count=2 kib=1000
-	run -0 timeout 60 /usr/bin/time -o "$t" -f %M "$VBTOOL" target --qmp "$QDIR/noise.sock" 512M
+	# (a memory bound, not a speed test: a sanitizer build on a busy machine
+	# takes more than the default 3 s per call to parse 2 MiB of events)
+	run -0 timeout 60 /usr/bin/time -o "$t" -f %M "$VBTOOL" target --qmp "$QDIR/noise.sock" 512M --timeout 30
 	assert_output --partial "requested logical size 512 MiB"
 	# all queued, they made 290 MB; one parsed at a time: about 40 MB (97 MB
 	# in the sanitizer build)
