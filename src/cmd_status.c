@@ -7,12 +7,16 @@
 #include "sources/sysroot.h"
 #include "views/views.h"
 #include "base/util.h"
-#include "base/textfile.h"
+#include "capture/capture.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void usage(FILE *out)
 {
@@ -66,7 +70,9 @@ int cmd_status(int argc, char **argv)
 	struct host_status_options host = { .stats_interval = -1 };
 	bool json = false, klog = true, prom = false;
 	const char *textfile = NULL;
-	struct textfile tf = { 0 };
+	struct capture_output tf = { .dirfd = -1, .fd = -1 };
+	FILE *tf_fp = NULL;
+	char *tf_path = NULL;
 	FILE *out = stdout;
 	int c, ret;
 	while ((c = getopt_long(argc, argv, ":jq:t:h", opts, NULL)) != -1) {
@@ -163,11 +169,32 @@ int cmd_status(int argc, char **argv)
 		goto out;
 	}
 	if (textfile) {
-		if (!textfile_open(&tf, textfile, "vbtool.prom")) {
+		/* collect's writer: a temporary file beside it (".vbtool-status-*.tmp",
+		 * which the textfile collector, reading only *.prom, skips), renamed
+		 * over vbtool.prom once complete, so a scrape never sees half */
+		int dfd = open(textfile, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0) { /* the directory is what the user names: say it */
+			vb_err("%s: cannot create a file there: %s", textfile, strerror(errno));
 			ret = VB_EXIT_FAILURE;
 			goto out;
 		}
-		out = tf.fp;
+		close(dfd);
+		tf_path = xasprintf("%s/vbtool.prom", textfile);
+		if (capture_output_open_as(&tf, tf_path, "status", 0644) < 0) {
+			ret = VB_EXIT_FAILURE;
+			goto out;
+		}
+		int fd = -1;
+		/* 0644 whatever the umask: node_exporter runs as another user */
+		if (fchmod(tf.fd, 0644) < 0 || (fd = dup(tf.fd)) < 0 || !(tf_fp = fdopen(fd, "w"))) {
+			vb_err("status: %s: %s", tf_path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			capture_output_discard(&tf);
+			ret = VB_EXIT_FAILURE;
+			goto out;
+		}
+		out = tf_fp;
 	}
 	if (host.nsockets || host.libvirt) {
 		if (!sysroot_is_live()) {
@@ -217,8 +244,15 @@ int cmd_status(int argc, char **argv)
 out:
 	/* the metrics replace the old file even when some VM did not answer
 	 * (vbtool_vm_up 0 says so); only a write error keeps the old one */
-	if (tf.fp && !textfile_close(&tf, true) && ret == VB_EXIT_OK)
-		ret = VB_EXIT_FAILURE;
+	if (tf_fp) {
+		bool written = !ferror(tf_fp);
+		written = fclose(tf_fp) == 0 && written && ret != VB_EXIT_USAGE;
+		if (!written)
+			capture_output_discard(&tf);
+		else if (capture_output_commit(&tf) < 0 && ret == VB_EXIT_OK)
+			ret = VB_EXIT_FAILURE;
+	}
+	free(tf_path);
 	free(host.sockets);
 	free(host.domains);
 	return ret;
