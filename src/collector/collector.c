@@ -136,7 +136,9 @@ static void collect_hypervisor(struct balloon_report *r)
 	}
 }
 
-static void collect_proc(struct balloon_report *r)
+/* The /proc files that change while the VM runs: read at collection and
+ * again on every refresh (top). */
+static void collect_changing_proc(struct balloon_report *r)
 {
 	struct file_data fd;
 	r->mem.status = read_source(r, "/proc/meminfo", PROC_FILE_MAX, &fd, true, NULL);
@@ -146,18 +148,6 @@ static void collect_proc(struct balloon_report *r)
 			report_add_problem(r, "/proc/meminfo", NULL, "%d line(s) not understood", bad);
 		if (!r->mem.mem_total_kb.known)
 			report_add_problem(r, "/proc/meminfo", NULL, "no MemTotal line");
-		file_data_free(&fd);
-	}
-	/* the RAM the VM was given; trees captured before collect kept it lack it */
-	r->zones.status = read_source(r, "/proc/zoneinfo", PROC_FILE_MAX, &fd, false, NULL);
-	if (r->zones.status == SRC_OK) {
-		int bad = zoneinfo_parse(fd.data, fd.len, &r->zones);
-		if (bad)
-			report_add_problem(r, "/proc/zoneinfo", NULL, "%d line(s) not understood", bad);
-		if (!r->zones.present_pages.known) {
-			report_add_problem(r, "/proc/zoneinfo", NULL, "not every zone has a present count");
-			r->zones.status = SRC_ERROR;
-		}
 		file_data_free(&fd);
 	}
 	r->vm.status = read_source(r, "/proc/vmstat", PROC_FILE_MAX, &fd, true, NULL);
@@ -171,6 +161,24 @@ static void collect_proc(struct balloon_report *r)
 	if (r->psi.status == SRC_OK) {
 		if (pressure_parse(fd.data, fd.len, &r->psi))
 			report_add_problem(r, "/proc/pressure/memory", NULL, "not in the PSI format");
+		file_data_free(&fd);
+	}
+}
+
+static void collect_proc(struct balloon_report *r)
+{
+	collect_changing_proc(r);
+	/* the RAM the VM was given; trees captured before collect kept it lack it */
+	struct file_data fd;
+	r->zones.status = read_source(r, "/proc/zoneinfo", PROC_FILE_MAX, &fd, false, NULL);
+	if (r->zones.status == SRC_OK) {
+		int bad = zoneinfo_parse(fd.data, fd.len, &r->zones);
+		if (bad)
+			report_add_problem(r, "/proc/zoneinfo", NULL, "%d line(s) not understood", bad);
+		if (!r->zones.present_pages.known) {
+			report_add_problem(r, "/proc/zoneinfo", NULL, "not every zone has a present count");
+			r->zones.status = SRC_ERROR;
+		}
 		file_data_free(&fd);
 	}
 }
@@ -238,6 +246,30 @@ static enum src_status read_debugfs(struct balloon_report *r, const char *path, 
 	return st;
 }
 
+/* The drivers' debugfs files; again_only: a refresh, which reads again only
+ * the files that were readable (the others stay as they were). */
+static void read_debugfs_files(struct balloon_report *r, bool again_only)
+{
+	if (!again_only || r->dvirtio.status == SRC_OK) {
+		dbg_virtio_free(&r->dvirtio);
+		r->dvirtio.status = read_debugfs(r, DEBUGFS_VIRTIO, parse_virtio, &r->dvirtio);
+		r->dvirtio.path = xstrdup(DEBUGFS_VIRTIO);
+	}
+	if (!again_only || r->dvirtio_module.status == SRC_OK) {
+		dbg_virtio_free(&r->dvirtio_module);
+		r->dvirtio_module.status = read_debugfs(r, DEBUGFS_VIRTIO_MODULE, parse_virtio, &r->dvirtio_module);
+		r->dvirtio_module.path = xstrdup(DEBUGFS_VIRTIO_MODULE);
+	}
+	if (!again_only || r->dvmw.status == SRC_OK) {
+		memset(&r->dvmw, 0, sizeof(r->dvmw));
+		r->dvmw.status = read_debugfs(r, DEBUGFS_VMW, parse_vmw, &r->dvmw);
+	}
+	if (!again_only || r->dhv.status == SRC_OK) {
+		dbg_hv_free(&r->dhv);
+		r->dhv.status = read_debugfs(r, DEBUGFS_HV, parse_hv, &r->dhv);
+	}
+}
+
 static void collect_debugfs(struct balloon_report *r)
 {
 	r->debugfs = debugfs_state(r);
@@ -245,13 +277,7 @@ static void collect_debugfs(struct balloon_report *r)
 		r->dvirtio.status = r->dvirtio_module.status = r->dvmw.status = r->dhv.status = r->debugfs;
 		return;
 	}
-	r->dvirtio.status = read_debugfs(r, DEBUGFS_VIRTIO, parse_virtio, &r->dvirtio);
-	r->dvirtio.path = xstrdup(DEBUGFS_VIRTIO);
-	r->dvirtio_module.status =
-		read_debugfs(r, DEBUGFS_VIRTIO_MODULE, parse_virtio, &r->dvirtio_module);
-	r->dvirtio_module.path = xstrdup(DEBUGFS_VIRTIO_MODULE);
-	r->dvmw.status = read_debugfs(r, DEBUGFS_VMW, parse_vmw, &r->dvmw);
-	r->dhv.status = read_debugfs(r, DEBUGFS_HV, parse_hv, &r->dhv);
+	read_debugfs_files(r, false);
 }
 
 static bool has_text(const char *s, size_t n, const char *lit)
@@ -351,49 +377,14 @@ void report_refresh(struct balloon_report *r)
 	memset(&r->mem, 0, sizeof(r->mem));
 	memset(&r->vm, 0, sizeof(r->vm));
 	memset(&r->psi, 0, sizeof(r->psi));
-	struct file_data fd;
-	r->mem.status = read_source(r, "/proc/meminfo", PROC_FILE_MAX, &fd, true, NULL);
-	if (r->mem.status == SRC_OK) {
-		if (meminfo_parse(fd.data, fd.len, &r->mem))
-			report_add_problem(r, "/proc/meminfo", NULL, "line(s) not understood");
-		file_data_free(&fd);
-	}
-	r->vm.status = read_source(r, "/proc/vmstat", PROC_FILE_MAX, &fd, true, NULL);
-	if (r->vm.status == SRC_OK) {
-		if (vmstat_parse(fd.data, fd.len, &r->vm))
-			report_add_problem(r, "/proc/vmstat", NULL, "line(s) not understood");
-		file_data_free(&fd);
-	}
-	r->psi.status = read_source(r, "/proc/pressure/memory", SYSFS_ATTR_MAX, &fd, false, NULL);
-	if (r->psi.status == SRC_OK) {
-		if (pressure_parse(fd.data, fd.len, &r->psi))
-			report_add_problem(r, "/proc/pressure/memory", NULL, "not in the PSI format");
-		file_data_free(&fd);
-	}
+	collect_changing_proc(r);
 	for (size_t i = 0; i < r->ndevices; i++)
 		virtio_refresh_device(r, &r->devices[i]);
 	/* the drivers' own counters move with the balloon: the ones that were
 	 * readable are read again, the others stay as they were */
-	if (r->debugfs == SRC_OK) {
-		if (r->dvirtio.status == SRC_OK) {
-			dbg_virtio_free(&r->dvirtio);
-			r->dvirtio.status = read_debugfs(r, DEBUGFS_VIRTIO, parse_virtio, &r->dvirtio);
-			r->dvirtio.path = xstrdup(DEBUGFS_VIRTIO);
-		}
-		if (r->dvirtio_module.status == SRC_OK) {
-			dbg_virtio_free(&r->dvirtio_module);
-			r->dvirtio_module.status = read_debugfs(r, DEBUGFS_VIRTIO_MODULE, parse_virtio, &r->dvirtio_module);
-			r->dvirtio_module.path = xstrdup(DEBUGFS_VIRTIO_MODULE);
-		}
-		if (r->dvmw.status == SRC_OK) {
-			memset(&r->dvmw, 0, sizeof(r->dvmw));
-			r->dvmw.status = read_debugfs(r, DEBUGFS_VMW, parse_vmw, &r->dvmw);
-		}
-		if (r->dhv.status == SRC_OK) {
-			dbg_hv_free(&r->dhv);
-			r->dhv.status = read_debugfs(r, DEBUGFS_HV, parse_hv, &r->dhv);
-		}
-	}
+	/* the drivers' own counters move with the balloon */
+	if (r->debugfs == SRC_OK)
+		read_debugfs_files(r, true);
 	if (r->xen.status == SRC_OK) { /* the balloon moves toward its target */
 		memset(&r->xen, 0, sizeof(r->xen));
 		xen_scan(r);
