@@ -134,6 +134,18 @@ static inline void trim(const char **s, size_t *n)
 		(*n)--;
 }
 
+/* The next blank-separated word of [*q, end): its start in *w, its length
+ * returned (0 at the end); *q moves past it. */
+static inline size_t next_word(const char **q, const char *end, const char **w)
+{
+	while (*q < end && **q == ' ')
+		(*q)++;
+	*w = *q;
+	while (*q < end && **q != ' ')
+		(*q)++;
+	return (size_t)(*q - *w);
+}
+
 #define token(s, n, lit) token_n((s), (n), "" lit, sizeof(lit) - 1)
 #define tok_u64(s, n, lit) tok_u64_n((s), (n), "" lit, sizeof(lit) - 1)
 #define tok_i64(s, n, lit) tok_i64_n((s), (n), "" lit, sizeof(lit) - 1)

@@ -36,12 +36,8 @@ void on_cpu_line(struct oom_event *e, const char *s, size_t n)
 	char flags[sizeof(e->plat.taint)];
 	size_t nf = 0;
 	while (q < end) {
-		while (q < end && *q == ' ')
-			q++;
-		const char *w = q;
-		while (q < end && *q != ' ')
-			q++;
-		size_t wl = (size_t)(q - w);
+		const char *w;
+		size_t wl = next_word(&q, end, &w);
 		if (!wl)
 			return;
 		if (is_digit(w[0])) {

@@ -64,12 +64,8 @@ void on_task_header(struct oom_parser *p, const char *s, size_t n)
 	q++;
 	p->ncols = 0;
 	while (q < end && p->ncols < MAX_TASK_COLS) {
-		while (q < end && *q == ' ')
-			q++;
-		const char *w = q;
-		while (q < end && *q != ' ')
-			q++;
-		size_t wl = (size_t)(q - w);
+		const char *w;
+		size_t wl = next_word(&q, end, &w);
 		if (!wl)
 			break;
 		if (wl == 4 && memcmp(w, "name", 4) == 0)
@@ -118,12 +114,8 @@ void on_task_row(struct oom_parser *p, struct oom_event *e, const char *s, size_
 	q++;
 	bool have_rss = false;
 	for (unsigned c = 0; c < p->ncols; c++) {
-		while (q < end && *q == ' ')
-			q++;
-		const char *w = q;
-		while (q < end && *q != ' ')
-			q++;
-		if (w == q)
+		const char *w;
+		if (!next_word(&q, end, &w))
 			return;
 		if (p->cols[c] == COL_SCORE_ADJ) {
 			t.oom_score_adj = snum_at(w, q);
