@@ -495,6 +495,15 @@ static void say_no_killable(const struct oom_event *e, const struct oom_facts *f
 		 e->sysrq ? ", at an OOM triggered by hand (SysRq-f)" : "", end);
 }
 
+/* " It killed COMM (pid N)." or "": what a manual OOM did. */
+static void killed_clause(const struct oom_event *e, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (e->vic.present)
+		snprintf(buf, len, " It killed %s (pid %llu).", e->vic.comm,
+			 e->vic.pid.known ? (unsigned long long)e->vic.pid.v : 0ULL);
+}
+
 static bool is_sysrq(const struct oom_event *e, const struct oom_facts *f)
 {
 	return e->sysrq;
@@ -502,10 +511,8 @@ static bool is_sysrq(const struct oom_event *e, const struct oom_facts *f)
 
 static void say_sysrq(const struct oom_event *e, const struct oom_facts *f, char *buf, size_t len)
 {
-	char v[96] = "";
-	if (e->vic.present)
-		snprintf(v, sizeof(v), " It killed %s (pid %llu).", e->vic.comm,
-			 e->vic.pid.known ? (unsigned long long)e->vic.pid.v : 0ULL);
+	char v[96];
+	killed_clause(e, v, sizeof(v));
 	snprintf(buf, len,
 		 "Someone triggered the OOM killer by hand (SysRq-f, \"Manual OOM execution\"): no allocation "
 		 "failed, so this event says nothing about a memory shortage or the balloon.%s%s",
@@ -524,10 +531,8 @@ static bool is_manual(const struct oom_event *e, const struct oom_facts *f)
 
 static void say_manual(const struct oom_event *e, const struct oom_facts *f, char *buf, size_t len)
 {
-	char v[96] = "";
-	if (e->vic.present)
-		snprintf(v, sizeof(v), " It killed %s (pid %llu).", e->vic.comm,
-			 e->vic.pid.known ? (unsigned long long)e->vic.pid.v : 0ULL);
+	char v[96];
+	killed_clause(e, v, sizeof(v));
 	snprintf(buf, len,
 		 "order=-1: a manual OOM kill (SysRq-f or a write to /proc/sysrq-trigger), not a shortage: no "
 		 "allocation failed, so this event says nothing about memory use or the balloon.%s",
