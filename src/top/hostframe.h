@@ -12,6 +12,20 @@
 #include "top/frame.h"
 
 /* True when o looks like a host frame (it has "vms"). */
+/* A recording's member KEY of O (NULL when O or KEY is missing), and the
+ * same when it is a string: for guest and host frames alike. */
+static inline struct json_object *rec_get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+static inline const char *rec_str(struct json_object *o, const char *key)
+{
+	struct json_object *v = rec_get(o, key);
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
 bool top_host_frame_is(struct json_object *o);
 /* NULL when the frame has what top_host_frame_draw reads, else why not. */
 const char *top_host_frame_invalid(struct json_object *o);

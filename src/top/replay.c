@@ -145,18 +145,6 @@ void top_replay_free(struct top_replay *rp)
 	memset(rp, 0, sizeof(*rp));
 }
 
-static struct json_object *get(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static const char *str(struct json_object *o, const char *key)
-{
-	struct json_object *v = get(o, key);
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-}
-
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
@@ -165,7 +153,7 @@ static char *dup_or_null(const char *s)
 /* A non-negative whole number, or unknown (null, absent, anything else). */
 static struct opt_u64 num(struct json_object *o, const char *key)
 {
-	struct json_object *v = get(o, key);
+	struct json_object *v = rec_get(o, key);
 	if (!v || !(json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)))
 		return OPT_U64_UNKNOWN;
 	double d = json_object_get_double(v);
@@ -176,7 +164,7 @@ static struct opt_u64 num(struct json_object *o, const char *key)
 
 static double real(struct json_object *o, const char *key)
 {
-	struct json_object *v = get(o, key);
+	struct json_object *v = rec_get(o, key);
 	if (!v || !(json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)))
 		return NAN;
 	double d = json_object_get_double(v);
@@ -195,10 +183,10 @@ static enum accounting accounting_of(const char *s)
 static void device_from(struct virtio_device *d, struct json_object *b)
 {
 	memset(d, 0, sizeof(*d));
-	d->name = xstrdup(str(b, "name") ? str(b, "name") : "?");
-	d->driver = dup_or_null(str(b, "driver"));
+	d->name = xstrdup(rec_str(b, "name") ? rec_str(b, "name") : "?");
+	d->driver = dup_or_null(rec_str(b, "driver"));
 	d->device_id = opt_u64(VIRTIO_ID_BALLOON);
-	struct json_object *f = get(b, "features");
+	struct json_object *f = rec_get(b, "features");
 	if (!f || !json_object_is_type(f, json_type_array))
 		return;
 	d->features.valid = true;
@@ -239,21 +227,21 @@ static void apply(struct top_model *m, struct json_object *o)
 		report_free(r);
 	memset(r, 0, sizeof(*r));
 	m->have_report = true;
-	struct json_object *sys = get(o, "system");
-	r->sys.hostname = dup_or_null(str(sys, "hostname"));
-	r->sys.kernel = dup_or_null(str(sys, "kernel"));
+	struct json_object *sys = rec_get(o, "system");
+	r->sys.hostname = dup_or_null(rec_str(sys, "hostname"));
+	r->sys.kernel = dup_or_null(rec_str(sys, "kernel"));
 	r->sys.uptime_s = num(sys, "uptime_s");
 	r->sys.page_size = 4096;
 
-	struct json_object *bs = get(o, "balloons");
+	struct json_object *bs = rec_get(o, "balloons");
 	size_t nb = json_object_array_length(bs);
 	r->devices = xcalloc(nb ? nb : 1, sizeof(*r->devices));
 	for (size_t i = 0; i < nb; i++) {
 		struct json_object *b = json_object_array_get_idx(bs, i);
-		const char *drv = str(b, "driver");
+		const char *drv = rec_str(b, "driver");
 		if (i == 0) {
 			r->balloon.size_kb = num(b, "size_kb");
-			r->balloon.accounting = accounting_of(str(b, "mode"));
+			r->balloon.accounting = accounting_of(rec_str(b, "mode"));
 			r->dvirtio_module.target_kb = num(b, "target_kb");
 		}
 		if (drv && strcmp(drv, "vmw_balloon") == 0)
@@ -264,7 +252,7 @@ static void apply(struct top_model *m, struct json_object *o)
 			device_from(&r->devices[r->ndevices++], b);
 	}
 
-	struct json_object *mem = get(o, "memory");
+	struct json_object *mem = rec_get(o, "memory");
 	r->mem.status = SRC_OK;
 	r->mem.mem_total_kb = num(mem, "mem_total_kb");
 	r->mem.mem_available_kb = num(mem, "mem_available_kb");
@@ -281,22 +269,22 @@ static void apply(struct top_model *m, struct json_object *o)
 	ram->free = f.v;
 	ram->balloon = b.v;
 
-	struct json_object *fs = get(o, "findings");
+	struct json_object *fs = rec_get(o, "findings");
 	size_t nf = json_object_array_length(fs);
 	r->findings = xcalloc(nf ? nf : 1, sizeof(*r->findings));
 	for (size_t i = 0; i < nf; i++) {
 		struct json_object *x = json_object_array_get_idx(fs, i);
 		/* severity and code point into the frame, which outlives the model's use */
-		const char *sev = str(x, "severity"), *code = str(x, "code");
+		const char *sev = rec_str(x, "severity"), *code = rec_str(x, "code");
 		if (!sev || !code)
 			continue;
 		struct finding *fi = &r->findings[r->nfindings++];
 		fi->severity = sev;
 		fi->code = code;
-		fi->message = xstrdup(str(x, "message") ? str(x, "message") : "");
+		fi->message = xstrdup(rec_str(x, "message") ? rec_str(x, "message") : "");
 	}
 
-	struct json_object *now = get(o, "now");
+	struct json_object *now = rec_get(o, "now");
 	for (int s = 0; s < TS_COUNT; s++) {
 		double v = real(now, top_series_info[s].key);
 		m->rate[s] = v;
@@ -307,15 +295,15 @@ static void apply(struct top_model *m, struct json_object *o)
 	if (m->hist_len < TOP_HISTORY)
 		m->hist_len++;
 
-	struct json_object *evs = get(o, "events");
+	struct json_object *evs = rec_get(o, "events");
 	for (size_t i = 0; i < json_object_array_length(evs); i++) {
 		struct json_object *e = json_object_array_get_idx(evs, i);
-		const char *when = str(e, "when");
-		struct top_event *te = top_model_add_event(m, event_kind(str(e, "kind")), when ? when : "--:--:--", "%s",
-							   str(e, "message") ? str(e, "message") : "");
-		struct json_object *v = get(e, "verdict");
-		if (str(v, "code"))
-			top_event_set_verdict(te, str(v, "code"), str(v, "summary") ? str(v, "summary") : "");
+		const char *when = rec_str(e, "when");
+		struct top_event *te = top_model_add_event(m, event_kind(rec_str(e, "kind")), when ? when : "--:--:--", "%s",
+							   rec_str(e, "message") ? rec_str(e, "message") : "");
+		struct json_object *v = rec_get(e, "verdict");
+		if (rec_str(v, "code"))
+			top_event_set_verdict(te, rec_str(v, "code"), rec_str(v, "summary") ? rec_str(v, "summary") : "");
 	}
 	struct opt_u64 fr = num(o, "frame");
 	m->samples = fr.known ? fr.v : m->samples + 1;
@@ -348,7 +336,7 @@ bool top_replay_step(struct top_replay *rp, struct top_model *m)
 
 bool top_replay_has_event(const struct top_replay *rp, size_t i)
 {
-	struct json_object *e = i < rp->nframes ? get(rp->frames[i], "events") : NULL;
+	struct json_object *e = i < rp->nframes ? rec_get(rp->frames[i], "events") : NULL;
 	return e && json_object_array_length(e) > 0;
 }
 
