@@ -10,6 +10,7 @@
 #include "sources/xen.h"
 #include "sources/memory_blocks.h"
 #include "sources/virtio_mem.h"
+#include "sources/value.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -23,14 +24,6 @@
 #define DEBUGFS_CAPTURE_STATE "/vbtool/debugfs"
 #define PAGESIZE_CAPTURE "/vbtool/pagesize"
 
-static enum src_status errno_status(int e)
-{
-	if (e == -ENOENT)
-		return SRC_ABSENT;
-	if (e == -EACCES || e == -EPERM)
-		return SRC_DENIED;
-	return SRC_ERROR;
-}
 
 /* Reads a whole file; on failure records why and returns its status. */
 static enum src_status read_source(struct balloon_report *r, const char *path, size_t max, struct file_data *fd,
@@ -42,53 +35,17 @@ static enum src_status read_source(struct balloon_report *r, const char *path, s
 			report_add_problem(r, path, NULL, "holds NUL bytes; lines containing them are ignored");
 		return SRC_OK;
 	}
-	enum src_status st = errno_status(e);
+	enum src_status st = source_status(e);
 	if (st != SRC_ABSENT || absent_is_problem)
 		report_add_problem(r, path, st == SRC_DENIED ? denied_hint : NULL, "%s", sysroot_strerror(e));
 	return st;
 }
 
-/* A one-line value (a sysfs or procfs attribute, DMI strings included: at
- * most 255 bytes by SMBIOS). An absent file is no problem; anything else (a
- * link out of a captured tree, a device, a value too long, several lines or
- * NUL bytes) is reported and refused, never cut. */
-#define VALUE_MAX 255
-static enum src_status read_value(struct balloon_report *r, const char *path, char **out)
-{
-	*out = NULL;
-	struct file_data fd;
-	int e = sysroot_read(path, SYSFS_ATTR_MAX, &fd);
-	if (e < 0) {
-		if (e != -ENOENT)
-			report_add_problem(r, path, NULL, "%s", sysroot_strerror(e));
-		return errno_status(e);
-	}
-	const char *s = fd.data;
-	size_t n = trim_span(&s, fd.len);
-	enum src_status st = SRC_ERROR;
-	if (n > VALUE_MAX)
-		report_add_problem(r, path, NULL, "longer than %d bytes: refused, not cut", VALUE_MAX);
-	else if (mem_has_nul(s, n) || memchr(s, '\n', n))
-		report_add_problem(r, path, NULL, "not one line of text: refused");
-	else if (n) {
-		*out = xstrndup_printable(s, n);
-		st = SRC_OK;
-	}
-	file_data_free(&fd);
-	return st;
-}
-
-static char *read_line_attr(struct balloon_report *r, const char *path)
-{
-	char *v = NULL;
-	return read_value(r, path, &v) == SRC_OK ? v : NULL;
-}
-
 static void collect_system(struct balloon_report *r)
 {
-	r->sys.kernel = read_line_attr(r, "/proc/sys/kernel/osrelease");
-	r->sys.hostname = read_line_attr(r, "/proc/sys/kernel/hostname");
-	char *up = read_line_attr(r, "/proc/uptime");
+	r->sys.kernel = source_value(r, "/proc/sys/kernel/osrelease");
+	r->sys.hostname = source_value(r, "/proc/sys/kernel/hostname");
+	char *up = source_value(r, "/proc/uptime");
 	if (up) {
 		double d;
 		char *sp = strchr(up, ' ');
@@ -101,7 +58,7 @@ static void collect_system(struct balloon_report *r)
 		r->sys.page_size = ps > 0 ? (uint64_t)ps : 4096;
 		return;
 	}
-	char *ps = read_line_attr(r, PAGESIZE_CAPTURE);
+	char *ps = source_value(r, PAGESIZE_CAPTURE);
 	uint64_t v;
 	if (ps && parse_u64(ps, strlen(ps), 10, &v) && v >= 4096 && v <= (1u << 20) && !(v & (v - 1))) {
 		r->sys.page_size = v;
@@ -118,10 +75,10 @@ static void collect_system(struct balloon_report *r)
 static void collect_hypervisor_names(struct balloon_report *r)
 {
 	struct hypervisor_info *h = &r->hyp;
-	h->dmi = read_value(r, DMI_SYS_VENDOR, &h->sys_vendor);
+	h->dmi = source_read_value(r, DMI_SYS_VENDOR, &h->sys_vendor);
 	if (h->dmi == SRC_OK)
-		read_value(r, DMI_PRODUCT_NAME, &h->product_name);
-	h->xen = read_value(r, SYS_HYPERVISOR_TYPE, &h->hypervisor_type);
+		source_read_value(r, DMI_PRODUCT_NAME, &h->product_name);
+	h->xen = source_read_value(r, SYS_HYPERVISOR_TYPE, &h->hypervisor_type);
 }
 
 static void collect_hypervisor(struct balloon_report *r)
@@ -187,7 +144,7 @@ static enum src_status debugfs_state(struct balloon_report *r)
 {
 	if (!sysroot_is_live()) {
 		/* collect records what it saw; an older or hand-made tree has only the files */
-		char *st = read_line_attr(r, DEBUGFS_CAPTURE_STATE);
+		char *st = source_value(r, DEBUGFS_CAPTURE_STATE);
 		enum src_status s = SRC_OK;
 		if (st && strcmp(st, "not_mounted") == 0)
 			s = SRC_NO_DEBUGFS;
@@ -322,7 +279,7 @@ static void collect_klog(struct balloon_report *r)
 		r->klog.status = SRC_OK;
 		return;
 	}
-	r->klog.status = errno_status(e);
+	r->klog.status = source_status(e);
 	if (r->klog.status != SRC_ABSENT || sysroot_is_live())
 		report_add_problem(r, r->klog.source, r->klog.status == SRC_DENIED ? "run as root" : NULL, "%s",
 				   sysroot_strerror(e));

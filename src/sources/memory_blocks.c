@@ -2,6 +2,7 @@
  * "%lx\n" (no 0x), auto_online_blocks one word, memoryN/state "online",
  * "offline" or "going-offline". */
 #include "sources/memory_blocks.h"
+#include "sources/value.h"
 #include "sources/sysroot.h"
 #include "base/parse.h"
 #include "base/util.h"
@@ -9,27 +10,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The attribute's one line, trimmed; NULL when absent or not one short line. */
-static char *read_word(struct balloon_report *r, const char *path)
-{
-	struct file_data fd;
-	int e = sysroot_read(path, SYSFS_ATTR_MAX, &fd);
-	if (e < 0) {
-		if (e != -ENOENT)
-			report_add_problem(r, path, NULL, "%s", sysroot_strerror(e));
-		return NULL;
-	}
-	const char *s = fd.data;
-	size_t n = trim_span(&s, fd.len);
-	char *w = NULL;
-	if (n == 0 || n > 64 || memchr(s, '\n', n) || mem_has_nul(s, n))
-		report_add_problem(r, path, NULL, "not one short word: ignored");
-	else
-		w = xstrndup_printable(s, n);
-	file_data_free(&fd);
-	return w;
-}
 
 /* "memory" followed by decimal digits only */
 static bool is_block_name(const char *name)
@@ -53,20 +33,20 @@ void memory_blocks_scan(struct balloon_report *r)
 		return;
 	}
 	m->status = SRC_OK;
-	char *bs = read_word(r, SYS_MEMORY_DIR "/block_size_bytes");
+	char *bs = source_value(r, SYS_MEMORY_DIR "/block_size_bytes");
 	uint64_t v;
 	if (bs && parse_u64(bs, strlen(bs), 16, &v) && v)
 		m->block_size_bytes = opt_u64(v);
 	else if (bs)
 		report_add_problem(r, SYS_MEMORY_DIR "/block_size_bytes", NULL, "not a hexadecimal size: ignored");
 	free(bs);
-	m->auto_online = read_word(r, SYS_MEMORY_DIR "/auto_online_blocks");
+	m->auto_online = source_value(r, SYS_MEMORY_DIR "/auto_online_blocks");
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (!is_block_name(de->d_name))
 			continue;
 		char *p = xasprintf("%s/%s/state", SYS_MEMORY_DIR, de->d_name);
-		char *st = read_word(r, p);
+		char *st = source_value(r, p);
 		if (st && strcmp(st, "online") == 0)
 			m->online++;
 		else if (st && strcmp(st, "offline") == 0)

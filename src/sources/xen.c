@@ -3,10 +3,12 @@
  * never a guess. */
 #include "sources/xen.h"
 #include "sources/sysroot.h"
+#include "sources/value.h"
 #include "base/parse.h"
 #include "base/util.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const xen_balloon_files[] = {
@@ -74,21 +76,14 @@ int xen_proc_balloon_parse(const char *buf, size_t len, struct xen_balloon *x)
  * lack target and the delay files); anything else unreadable is. */
 static void read_u64_attr(struct balloon_report *r, const char *path, struct opt_u64 *out)
 {
-	struct file_data fd;
-	int e = sysroot_read(path, SYSFS_ATTR_MAX, &fd);
-	if (e < 0) {
-		if (e != -ENOENT)
-			report_add_problem(r, path, NULL, "%s", sysroot_strerror(e));
-		return;
-	}
-	const char *s = fd.data;
-	size_t n = trim_span(&s, fd.len);
-	uint64_t v;
-	if (parse_u64(s, n, 10, &v))
-		*out = opt_u64(v);
-	else
+	char *v;
+	enum src_status st = source_read_value(r, path, &v);
+	uint64_t x;
+	if (st == SRC_OK && parse_u64(v, strlen(v), 10, &x))
+		*out = opt_u64(x);
+	else if (st == SRC_OK)
 		report_add_problem(r, path, NULL, "not one decimal number: ignored");
-	file_data_free(&fd);
+	free(v);
 }
 
 static void scan_sysfs(struct balloon_report *r)
