@@ -85,7 +85,68 @@ static int read_live(struct oom_parser *p, unsigned idx, struct oom_input_info *
 	return 0;
 }
 
-static int read_file(struct oom_parser *p, unsigned idx, struct oom_input_info *info)
+/* Reads in whole into memory, up to OOM_REVERSE_MAX, then through the
+ * parser: last line first when reversed (known beforehand, a streaming
+ * parser's case), else forward, then again backwards if it turns out to
+ * be a reverse-order paste. A larger input is read forward as it comes. */
+static int scan_held(struct oom_parser *p, unsigned idx, struct oom_input *in, bool reversed)
+{
+	char *buf;
+	size_t len;
+	int r = oom_input_slurp(in, &buf, &len);
+	if (r == 0) { /* larger: give the head back and read on */
+		oom_input_unread(in, buf, len);
+		oom_parser_begin_file(p, idx);
+		r = oom_scan_input(in, p);
+		oom_parser_end_file(p);
+		return r;
+	}
+	if (r == 1 && reversed) {
+		oom_scan_backwards(p, idx, buf, len);
+	} else {
+		oom_parser_begin_file(p, idx);
+		oom_scan_memory(p, buf, len); /* what was read, also before an error */
+		oom_parser_end_file(p);
+		if (r == 1 && oom_parser_file_reversed(p))
+			oom_scan_backwards(p, idx, buf, len);
+	}
+	free(buf);
+	return r < 0 ? r : 0;
+}
+
+/* A reverse-order paste (journalctl -r) is read again last line first.
+ * A regular file is opened again for that; standard input or a FIFO up to
+ * OOM_REVERSE_MAX is held in memory (a larger one is read as it comes). A
+ * streaming parser (--brief) cannot take its events back: for a regular
+ * file up to that size a probe reads it first; a pipe streams as it comes
+ * (journalctl -f), as it is. */
+static int scan_file(struct oom_parser *p, unsigned idx, const char *name, struct oom_input *in, bool streaming)
+{
+	struct stat st;
+	bool regular = strcmp(name, "-") != 0 && stat(name, &st) == 0 && S_ISREG(st.st_mode);
+	bool small = regular && (uint64_t)st.st_size <= OOM_REVERSE_MAX;
+	struct oom_input *again;
+	bool rev = false;
+	if (streaming && small && oom_input_open(name, &again) == 0) {
+		if (oom_input_reversed(again, idx, &rev) < 0)
+			rev = false; /* the read below meets the same error */
+		oom_input_close(again);
+	}
+	if (rev || !(regular || streaming))
+		return scan_held(p, idx, in, rev);
+	oom_parser_begin_file(p, idx);
+	int r = oom_scan_input(in, p);
+	oom_parser_end_file(p);
+	if (r == 0 && regular && oom_parser_file_reversed(p) && oom_input_open(name, &again) == 0) {
+		r = oom_scan_reversed(again, p, idx);
+		oom_input_close(again);
+		if (r > 0)
+			r = 0;
+	}
+	return r;
+}
+
+static int read_file(struct oom_parser *p, unsigned idx, struct oom_input_info *info, bool streaming)
 {
 	struct oom_input *in;
 	int r = oom_input_open(info->name, &in);
@@ -95,20 +156,8 @@ static int read_file(struct oom_parser *p, unsigned idx, struct oom_input_info *
 		return -1;
 	}
 	info->format = oom_input_format(in);
-	oom_parser_begin_file(p, idx);
-	r = oom_scan_input(in, p);
-	oom_parser_end_file(p);
+	r = scan_file(p, idx, info->name, in, streaming);
 	oom_input_close(in);
-	/* newest line first (journalctl -r): read it again, backwards; only a
-	 * regular file can be read twice (not stdin, not a FIFO) */
-	struct stat st;
-	if (r == 0 && strcmp(info->name, "-") != 0 && oom_parser_file_reversed(p) && stat(info->name, &st) == 0 &&
-	    S_ISREG(st.st_mode) && oom_input_open(info->name, &in) == 0) {
-		r = oom_scan_reversed(in, p, idx);
-		oom_input_close(in);
-		if (r > 0)
-			r = 0;
-	}
 	if (r < 0) {
 		info->error = oom_input_strerror(r);
 		vb_err("explain-oom: %s: %s", info->name, info->error);
@@ -248,7 +297,7 @@ int cmd_explain_oom(int argc, char **argv)
 			inputs[i].name = argv[optind + i];
 			/* read as a file, /dev/kmsg would block at its end */
 			int r = strcmp(inputs[i].name, "/dev/kmsg") == 0 ? read_live(p, (unsigned)i, &inputs[i])
-									: read_file(p, (unsigned)i, &inputs[i]);
+									: read_file(p, (unsigned)i, &inputs[i], brief);
 			if (r < 0)
 				failed = true;
 		}

@@ -147,6 +147,30 @@ ev() { # ev LOG JQ: one value of explain-oom --json LOG
 	assert_output $'1\nmemcg\nstress\n32308'
 }
 
+# Held in memory up to 16 MiB (src/oom/reverse.c), a reversed paste is read
+# again from a pipe or a FIFO too; --brief, which streams, asks a probe
+# first (a regular file only: a pipe it prints as it comes). The same paste
+# and the same truth as the first reverse test.
+@test "reverse: from stdin, from a FIFO and with --brief, a journalctl -r paste is one event" {
+	local f="$SYN"/journalctl-r-5.15-memcg-newest-first.log
+	run bash -c 'cat "$1" | "$VBTOOL" explain-oom --json - | jq -r ".events | length, .[0].invoker.pid, .[0].victim.pid"' _ "$f"
+	assert_output $'1\n48211\n48200'
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	cat "$f" >"$BATS_TEST_TMPDIR/fifo" &
+	run "$VBTOOL" explain-oom --json "$BATS_TEST_TMPDIR/fifo"
+	wait
+	assert_equal "$(jq -r '.events | length, .[0].invoker.pid' <<<"$output" | paste -sd' ')" "1 48211"
+	# --brief: one line, the kill and its memcg usage (512 MiB = the limit),
+	# also for the same paste gzip-compressed
+	gzip -c "$f" >"$BATS_TEST_TMPDIR/r.log.gz"
+	for g in "$f" "$BATS_TEST_TMPDIR/r.log.gz"; do
+		run "$VBTOOL" explain-oom --brief "$g"
+		assert_success
+		assert_equal "${#lines[@]}" 1
+		assert_output --regexp 'memcg +worker \(48200\) +memcg-limit +usage 512\.0 MiB of limit 512\.0 MiB'
+	done
+}
+
 @test "reverse: a log read forward with one out-of-order kill stays as it is (tail pasted first)" {
 	# 20: the tail (kill of mysqld 707) pasted before the head; lines inside each
 	# part go forward: not a reversed paste, still one event (joined as before)

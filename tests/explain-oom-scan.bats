@@ -114,3 +114,45 @@ split_report() {
 	# what was read before is still shown
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/out")" -ge 100 ]
 }
+
+# Zone lines are read into the parser's own array and copied out when a
+# kept event ends (src/oom/event.c end_event): the next event's zones must
+# start clean. Two real reports back to back; the second's DMA zone is, from
+# its lines 45 and 53: "lowmem_reserve[]: 0 451 451 451 451" (451 pages of
+# 4 kB = 1804 kB for the Movable request) and "81*4kB 26*8kB 15*16kB
+# 7*32kB". The first report's DMA zone has "0 1895 7890 0 0" and
+# "0*4kB 0*8kB 0*16kB 1*32kB".
+@test "scan: two reports back to back each keep their own zones (lowmem_reserve, buddy chunks)" {
+	local f=$BATS_TEST_TMPDIR/two.log
+	cat "$DATA/oom/real/14-blog-qemu-q35-6.11-dmesg-uid-header-tasktable-6.8-global.log" \
+		"$DATA/oom/real/04-lkml-kvm-fc25-4.9-virtio_balloon-wrapped-global.log" >"$f"
+	run "$VBTOOL" explain-oom --json "$f"
+	assert_success
+	assert_equal "$(jq '.events | length' <<<"$output")" 2
+	assert_equal "$(jq -r '.events[1].allocation.zones[0] | [.name, .lowmem_reserve_kb] | join(" ")' <<<"$output")" "DMA 1804"
+	assert_equal "$(jq -c '.events[1].allocation.zones[0].free_chunks[0:4]' <<<"$output")" "[81,26,15,7]"
+	assert_equal "$(jq -c '.events[0].allocation.zones[0].free_chunks[0:4]' <<<"$output")" "[0,0,0,1]"
+}
+
+# The key scan reads 64 bytes a pass (src/oom/scan.c): a key must be found
+# wherever it falls in a pass, in a line read from a small file, a mapped
+# large one and a pipe. Each kill line below has a filler of K bytes before
+# its key (K = 0..130, past two passes), pid 1000 + K.
+@test "scan: a kill line is found at every offset of the vector pass, read, mapped and piped" {
+	local f=$BATS_TEST_TMPDIR/offsets.log big=$BATS_TEST_TMPDIR/offsets-big.log k
+	for k in $(seq 0 130); do
+		printf '%*s' "$k" '' | tr ' ' x
+		printf ' Out of memory: Killed process %d (memhog) total-vm:10kB, anon-rss:8kB, file-rss:0kB, shmem-rss:0kB\n' $((1000 + k))
+		chatter 20
+	done >"$f"
+	want=$(seq 1000 1130 | paste -sd' ')
+	run "$VBTOOL" explain-oom --json "$f"
+	assert_success
+	assert_equal "$(jq -r '[.events[].victim.pid] | map(tostring) | join(" ")' <<<"$output")" "$want"
+	run "$VBTOOL" explain-oom --json - <"$f"
+	assert_equal "$(jq -r '[.events[].victim.pid] | map(tostring) | join(" ")' <<<"$output")" "$want"
+	{ chatter 300000; cat "$f"; } >"$big"
+	[ "$(stat -c %s "$big")" -gt $((16 * 1024 * 1024)) ]
+	run "$VBTOOL" explain-oom --json "$big"
+	assert_equal "$(jq -r '[.events[].victim.pid] | map(tostring) | join(" ")' <<<"$output")" "$want"
+}

@@ -149,3 +149,24 @@ hostile() {
 	[ -z "$output" ]
 	[ -z "$(leftovers)" ]
 }
+
+# Linked, libarchive and what it brings (libxml2, ICU, libstdc++) cost every
+# run 4 MB of resident memory; it is opened only when a tarball is given.
+@test "tarball: vbtool is not linked with libarchive, and says so when it cannot load it" {
+	run readelf -d "$VBTOOL"
+	assert_success
+	assert_output --partial 'Shared library: [libjson-c'
+	refute_output --partial 'libarchive'
+	[ "$(id -u)" = 0 ] || skip "hiding the library needs a private mount namespace (root)"
+	lib=$(ldconfig -p | awk '$1 == "libarchive.so.13" { print $NF; exit }')
+	[ -n "$lib" ] || skip "no libarchive.so.13 on this machine"
+	collect_here
+	run -1 unshare -m sh -c 'mount --bind /dev/null "$1" && shift && "$@"' sh "$(readlink -f "$lib")" \
+		"$VBTOOL" status --sysroot "$W/c.tar.gz"
+	assert_output --regexp '^vbtool: status: --sysroot .*c\.tar\.gz: a tarball needs libarchive: cannot load libarchive\.so\.13: '
+	[ -z "$(leftovers)" ]
+	# an unpacked tree needs no libarchive
+	run unshare -m sh -c 'mount --bind /dev/null "$1" && shift && "$@"' sh "$(readlink -f "$lib")" \
+		"$VBTOOL" status --sysroot "$D" --json --no-kernel-log
+	assert_success
+}

@@ -78,6 +78,8 @@ bool json_fputs(FILE *out, const char *s)
 	bool ok = true;
 	size_t n = strlen(s), run = 0;
 	for (size_t i = 0; ok && i < n;) {
+		while (i + run < n && (unsigned char)s[i + run] < 0x7f) /* ASCII below DEL: as it is */
+			run++;
 		unsigned char c = (unsigned char)s[i + run];
 		size_t len = i + run < n ? term_utf8_len(s + i + run, n - i - run) : 0;
 		bool ctl = len && (c == 0x7f || (len == 2 && c == 0xc2 && (unsigned char)s[i + run + 1] < 0xa0));

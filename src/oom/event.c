@@ -37,6 +37,7 @@ const char *oom_kind_name(enum oom_kind k)
 void init_event(struct oom_parser *p, struct oom_event *e, const struct oom_line *meta)
 {
 	memset(e, 0, sizeof(*e));
+	e->zones = p->zones;
 	e->file_index = p->file_index;
 	if (meta) {
 		copy_text(e->time_text, sizeof(e->time_text), meta->time_text, strlen(meta->time_text));
@@ -58,9 +59,19 @@ static void settle_kind(struct oom_event *e);
 
 void end_event(struct oom_parser *p)
 {
-	if (p->on_ended && p->cur) {
-		settle_kind(p->cur);
-		p->on_ended(p->ended_ctx, p->cur);
+	struct oom_event *e = p->cur;
+	if (e && p->on_ended) {
+		settle_kind(e);
+		p->on_ended(p->ended_ctx, e);
+	} else if (e && e != &p->overflow && e->zones == p->zones) {
+		/* kept: its zones move out of the parser's array, which the next
+		 * event reuses (an event not kept is handed over before that) */
+		e->zones = NULL;
+		if (e->nzones) {
+			e->zones = xmalloc(e->nzones * sizeof(*p->zones));
+			memcpy(e->zones, p->zones, e->nzones * sizeof(*p->zones));
+			e->zones_own = true;
+		}
 	}
 	p->cur = NULL;
 	p->state = ST_IDLE;
@@ -285,26 +296,35 @@ static void note_direction(struct oom_parser *p, const struct oom_line *ol)
 		p->t_down++;
 }
 
+/* No time moves (one second's lines, or none): kill lines, then the
+ * header of their report with nothing after it - forward, a header is
+ * followed by its CPU:/Pid: line, Mem-Info or task table (a report pasted
+ * tail first has them) - and nothing else in the file. */
+void oom_order_add(struct oom_order *o, const struct oom_event *e)
+{
+	if (o->n && !o->last_kill_only)
+		o->earlier_not_kill = true;
+	o->last_kill_only = e->fragment && !e->inv.present && e->vic.present;
+	o->last_header_only = e->inv.present && !e->kill_seen && !e->inv.pid.known && !e->nzones && !e->ntasks &&
+			      !e->free_pages.known;
+	o->n++;
+}
+
+bool oom_parser_order_reversed(const struct oom_parser *p, const struct oom_order *o)
+{
+	if (p->t_down || p->t_up)
+		return p->t_down > p->t_up;
+	return o->n >= 2 && o->last_header_only && !o->earlier_not_kill;
+}
+
 bool oom_parser_file_reversed(const struct oom_parser *p)
 {
 	if (p->on_ended || p->dropped || p->nev <= p->file_first_ev)
 		return false; /* streamed or dropped events cannot be taken back */
-	if (p->t_down || p->t_up)
-		return p->t_down > p->t_up;
-	/* no time moves (one second's lines, or none): kill lines, then the
-	 * header of their report with nothing after it - forward, a header is
-	 * followed by its CPU:/Pid: line, Mem-Info or task table (a report
-	 * pasted tail first has them) - and nothing else in the file */
-	const struct oom_event *ev = p->ev + p->file_first_ev;
-	size_t n = p->nev - p->file_first_ev;
-	const struct oom_event *h = &ev[n - 1];
-	if (n < 2 || !h->inv.present || h->kill_seen || h->inv.pid.known || h->nzones || h->ntasks ||
-	    h->free_pages.known)
-		return false;
-	for (size_t i = 0; i + 1 < n; i++)
-		if (!ev[i].fragment || ev[i].inv.present || !ev[i].vic.present)
-			return false;
-	return true;
+	struct oom_order o = { 0 };
+	for (size_t i = p->file_first_ev; i < p->nev; i++)
+		oom_order_add(&o, &p->ev[i]);
+	return oom_parser_order_reversed(p, &o);
 }
 
 void oom_parser_drop_file(struct oom_parser *p, unsigned file_index)

@@ -35,6 +35,8 @@ struct oom_input {
 	z_stream z;
 	lzma_stream x;
 	ZSTD_DStream *zs;
+	char *back; /* oom_input_unread: given out before anything else */
+	size_t back_pos, back_len;
 };
 
 static ssize_t read_fd(int fd, void *buf, size_t len)
@@ -243,6 +245,17 @@ ssize_t oom_input_read(struct oom_input *in, char *buf, size_t len)
 {
 	if (len == 0)
 		return 0;
+	if (in->back_pos < in->back_len) {
+		size_t n = in->back_len - in->back_pos < len ? in->back_len - in->back_pos : len;
+		memcpy(buf, in->back + in->back_pos, n);
+		in->back_pos += n;
+		if (in->back_pos == in->back_len) { /* up to 16 MiB: not kept to the end */
+			free(in->back);
+			in->back = NULL;
+			in->back_pos = in->back_len = 0;
+		}
+		return (ssize_t)n;
+	}
 	switch (in->fmt) {
 	case FMT_GZIP:
 		return read_gzip(in, buf, len);
@@ -267,7 +280,7 @@ ssize_t oom_input_read(struct oom_input *in, char *buf, size_t len)
 bool oom_input_mappable(const struct oom_input *in, uint64_t min, int *fd, uint64_t *size)
 {
 	struct stat st;
-	if (in->fmt != FMT_PLAIN || !in->own_fd || fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	if (in->fmt != FMT_PLAIN || !in->own_fd || in->back_pos < in->back_len || fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    st.st_size < 0 || (uint64_t)st.st_size < min)
 		return false;
 	*fd = in->fd;
@@ -322,5 +335,14 @@ void oom_input_close(struct oom_input *in)
 	if (in->own_fd)
 		close(in->fd);
 	free(in->ibuf);
+	free(in->back);
 	free(in);
+}
+
+void oom_input_unread(struct oom_input *in, char *buf, size_t len)
+{
+	free(in->back);
+	in->back = buf;
+	in->back_pos = 0;
+	in->back_len = len;
 }

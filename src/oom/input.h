@@ -26,6 +26,9 @@ int oom_input_open(const char *path, struct oom_input **out);
 /* Up to len bytes: >0 read, 0 end, <0 a negative errno (-EILSEQ: corrupt
  * compressed data; -OOM_INPUT_EMEMLIMIT). */
 ssize_t oom_input_read(struct oom_input *in, char *buf, size_t len);
+/* buf[0..len) (malloc'd; the input frees it) comes out of the next reads
+ * before the rest of the input: what was read ahead, given back. */
+void oom_input_unread(struct oom_input *in, char *buf, size_t len);
 /* A plain (uncompressed) named regular file of at least min bytes: its fd
  * and size, to be mapped instead of read (scan.c). */
 bool oom_input_mappable(const struct oom_input *in, uint64_t min, int *fd, uint64_t *size);

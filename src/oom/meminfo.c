@@ -108,6 +108,7 @@ static void on_zone(struct oom_event *e, int node, const char *name, size_t name
 	if (e->nzones >= OOM_MAX_ZONES)
 		return;
 	struct oom_zone *z = &e->zones[e->nzones++];
+	*z = (struct oom_zone){ 0 }; /* the parser's array: the last event's zone was here */
 	z->node = node;
 	copy_text(z->name, sizeof(z->name), name, namelen);
 	z->free_kb = tok_u64(s, n, "free:");

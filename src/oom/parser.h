@@ -36,6 +36,7 @@ struct oom_parser {
 	void *ended_ctx;
 	struct oom_event *cur;
 	uint64_t event_lines;
+	struct oom_zone zones[OOM_MAX_ZONES]; /* cur's, until it ends */
 
 	char scratch[LINE_CAP];
 	char logical[LOGICAL_CAP];

@@ -19,7 +19,12 @@
 
 /* Does s[0..n) hold a key? */
 bool oom_has_key(const char *s, size_t n);
+#define OOM_SCAN_PAD 128 /* readable bytes oom_scan_memory needs after the text */
+
 /* Reads the whole input through the parser. Returns 0 or a negative errno. */
 int oom_scan_input(struct oom_input *in, struct oom_parser *p);
+/* The same for text already in memory, buf[len .. len + OOM_SCAN_PAD)
+ * readable. */
+void oom_scan_memory(struct oom_parser *p, const char *buf, size_t len);
 
 #endif

@@ -32,6 +32,11 @@ void oom_event_free_detail(struct oom_event *e)
 	free(e->mcg.stats);
 	e->mcg.stats = NULL;
 	e->mcg.nstats = 0;
+	if (e->zones_own)
+		free(e->zones);
+	e->zones = NULL;
+	e->nzones = 0;
+	e->zones_own = false;
 }
 
 /* Every row, while the parser's detail budget lasts. */
