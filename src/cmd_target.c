@@ -14,7 +14,7 @@
 static void usage(FILE *out)
 {
 	fputs("Usage: vbtool target (--qmp SOCKET | --libvirt DOMAIN) SIZE [options]\n"
-	      "       vbtool target --qmp SOCKET --virtio-mem ID SIZE [options]\n\n"
+	      "       vbtool target (--qmp SOCKET | --libvirt DOMAIN) --virtio-mem ID SIZE [options]\n\n"
 	      "Ask a VM's balloon for a new logical size: the memory the guest may use\n"
 	      "(RAM - balloon), as QMP's `balloon` command takes it.\n\n"
 	      "SIZE: a number and a unit: 512M, 2G, 1048576K, 536870912B (K, M, G, T are\n"
@@ -25,13 +25,14 @@ static void usage(FILE *out)
 	      "--virtio-mem ID sets that virtio-mem device's requested-size to SIZE instead:\n"
 	      "at most its max-size, a multiple of its block-size (else exit 2), and the\n"
 	      "guest's memory (base + virtio-mem) kept above the same floor. --wait waits\n"
-	      "until the device's plugged size is SIZE.\n\n"
+	      "until the device's plugged size is SIZE. Through libvirt, ID is the device's\n"
+	      "alias (virtiomem0) and the request goes through virDomainUpdateDeviceFlags.\n\n"
 	      "Options:\n"
 	      "  --qmp SOCKET       the VM's QMP socket (a path, or host:port)\n"
 	      "  --libvirt DOMAIN   a libvirt domain (virDomainSetMemoryFlags, live)\n"
 	      "  --virsh DOMAIN     the same as --libvirt DOMAIN\n"
 	      "  --connect URI      libvirt: the connection URI (default: libvirt's own)\n"
-	      "  --virtio-mem ID    QMP: resize the virtio-mem device with this id\n"
+	      "  --virtio-mem ID    resize the virtio-mem device with this id (libvirt: alias)\n"
 	      "  --wait SECONDS     follow the guest until it reaches SIZE (within 1 MiB)\n"
 	      "  --timeout SECONDS  per QMP call (default 3)\n"
 	      "  --force            set SIZE even below the safe floor\n"
@@ -101,8 +102,6 @@ int cmd_target(int argc, char **argv)
 		return usage_error("target", "which VM? give --qmp SOCKET or --libvirt DOMAIN");
 	if (uri && !domain)
 		return usage_error("target", "--connect goes with --libvirt");
-	if (vmem && !qmp)
-		return usage_error("target", "--virtio-mem goes with --qmp");
 	if (optind + 1 != argc)
 		return usage_error("target", optind == argc ? "missing SIZE" : "one SIZE only");
 	struct target_request req = { .qmp = qmp, .domain = domain, .connect_uri = uri, .wait_s = wait_s, .timeout_s = timeout_s,

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static void usage(FILE *out)
 {
@@ -32,9 +33,31 @@ static void usage(FILE *out)
 		     "                       . or n step, e next event, + / - faster/slower\n"
 		     "  -h, --help           this help\n\n"
 		     "Host side: vbtool top --qmp SOCKET... | --libvirt [DOMAIN...] [--connect URI]\n"
-		     "  one row per VM (frames as with -b), [--sort name|balloon|pct|available]\n\n"
+		     "  one row per VM, [--sort name|balloon|pct|available]; on a terminal the\n"
+		     "  full screen (s: next sort), else (or with -b) frames as text or --json\n\n"
 		     "Keys: q, F10 or Esc quit; space pause; + / - interval; h, ? or F1 help.\n"
 		     "Exit status: 0 ok, 1 failure, 2 usage error. See vbtool-top(8).\n");
+}
+
+/* The live host view: top/ draws, host/ asks the VMs (top may not
+ * include host/, so the command hands one to the other). */
+static struct json_object *host_frame(void *ctx, const char *sort, char **err)
+{
+	return host_top_frame(ctx, sort, err);
+}
+
+static int run_host_tui(const struct host_top_options *h, const struct top_options *o)
+{
+	struct host_top *s = host_top_open(h);
+	if (!s)
+		return VB_EXIT_FAILURE;
+	struct top_host_source src = { s, host_frame, h->libvirt ? "top --libvirt" : "top --qmp" };
+	struct top_options live = *o;
+	live.host = &src;
+	live.host_sort = h->sort;
+	int ret = top_run_tui(&live);
+	host_top_close(s);
+	return ret;
 }
 
 static int parse_delay(const char *s, double *out)
@@ -65,7 +88,11 @@ int cmd_top(int argc, char **argv)
 		{ "replay", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct top_options o = { .interval_s = 1.0 };
+	static const char *const sort_keys[] = HOST_TOP_SORT_KEYS;
+	struct top_options o = { .interval_s = 1.0,
+				 .host_sort_keys = sort_keys,
+				 .nhost_sort_keys = ARRAY_SIZE(sort_keys),
+				 .host_sort_frame = host_top_sort };
 	struct host_top_options h = { 0 };
 	int ret = VB_EXIT_OK;
 	int c;
@@ -113,8 +140,7 @@ int cmd_top(int argc, char **argv)
 			}
 			break;
 		case 'S':
-			if (strcmp(optarg, "name") != 0 && strcmp(optarg, "balloon") != 0 && strcmp(optarg, "pct") != 0 &&
-			    strcmp(optarg, "available") != 0) {
+			if (!host_top_sort_key_valid(optarg)) {
 				ret = usage_error("top", "--sort wants name, balloon, pct or available, not '%s'", optarg);
 				goto out;
 			}
@@ -158,14 +184,18 @@ int cmd_top(int argc, char **argv)
 			ret = usage_error("top", "--connect goes with --libvirt");
 			goto out;
 		}
-		/* Frames as in batch mode (the full-screen view is the guest's). */
 		h.interval_s = o.interval_s;
 		h.iterations = o.iterations;
 		h.json = o.json;
-		ret = host_top_run(&h);
+		/* The full screen on a terminal; frames as in batch mode with -b,
+		 * --json, or in a pipe (as top --qmp always did) */
+		if (!o.batch && !o.json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+			ret = run_host_tui(&h, &o);
+		else
+			ret = host_top_run(&h);
 		goto out;
 	}
-	if (h.connect_uri || h.timeout_s > 0 || h.sort) {
+	if (h.connect_uri || h.timeout_s > 0 || h.sort) { /* --sort: the host's rows */
 		ret = usage_error("top", "--connect, --timeout and --sort go with --qmp or --libvirt");
 		goto out;
 	}

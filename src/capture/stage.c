@@ -284,7 +284,7 @@ void capture_all(struct capture *c)
 {
 	static const char *const proc_files[] = { "/proc/meminfo", "/proc/vmstat", "/proc/pressure/memory",
 						   "/proc/sys/kernel/osrelease", "/proc/sys/kernel/hostname",
-						   "/proc/uptime", "/proc/zoneinfo" };
+						   "/proc/uptime", "/proc/zoneinfo", "/proc/iomem" };
 	for (size_t i = 0; i < sizeof(proc_files) / sizeof(proc_files[0]); i++)
 		copy_file(c, proc_files[i], PROC_FILE_MAX);
 	/* which hypervisor (sources/hypervisor.c reads the same, as bounded) */

@@ -10,6 +10,7 @@
 #include "sources/xen.h"
 #include "sources/memory_blocks.h"
 #include "sources/virtio_mem.h"
+#include "sources/iomem.h"
 #include "sources/value.h"
 #include "base/util.h"
 
@@ -136,6 +137,14 @@ static void collect_proc(struct balloon_report *r)
 			report_add_problem(r, "/proc/zoneinfo", NULL, "not every zone has a present count");
 			r->zones.status = SRC_ERROR;
 		}
+		file_data_free(&fd);
+	}
+	/* hot-added System RAM by driver (sources/iomem.c); addresses are 0 unless root */
+	r->iomem.status = read_source(r, PROC_IOMEM, PROC_FILE_MAX, &fd, false, NULL);
+	if (r->iomem.status == SRC_OK) {
+		unsigned bad = iomem_parse(fd.data, fd.len, &r->iomem);
+		if (bad)
+			report_add_problem(r, PROC_IOMEM, NULL, "%u line(s) not understood", bad);
 		file_data_free(&fd);
 	}
 }

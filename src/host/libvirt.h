@@ -34,5 +34,10 @@ bool host_libvirt_collect(struct host_libvirt *lv, char *const *names, size_t n,
 bool host_libvirt_actual(struct host_libvirt *lv, const char *domain, uint64_t *bytes, char **err);
 /* virDomainSetMemoryFlags(VIR_DOMAIN_AFFECT_LIVE): bytes, rounded down to KiB. */
 bool host_libvirt_set_size(struct host_libvirt *lv, const char *domain, uint64_t bytes, char **err);
+/* One domain's live XML (free it), or NULL with *err. */
+char *host_libvirt_domain_xml(struct host_libvirt *lv, const char *domain, char **err);
+/* virDomainUpdateDeviceFlags(VIR_DOMAIN_AFFECT_LIVE) with a device element
+ * (target --virtio-mem: the <memory> element with a new <requested>). */
+bool host_libvirt_update_device(struct host_libvirt *lv, const char *domain, const char *xml, char **err);
 
 #endif

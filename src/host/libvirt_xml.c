@@ -7,6 +7,7 @@
 #include "host/libvirt_xml.h"
 #include "base/util.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,4 +157,146 @@ void lv_balloon_xml_free(struct lv_balloon_xml *b)
 	free(b->alias);
 	free(b->address_type);
 	memset(b, 0, sizeof(*b));
+}
+
+/* The content of the element whose start tag is at tag: from after its '>'
+ * to the next '<' (a number's text has no markup); false for <x/>. */
+static bool text_of(struct span s, const char *tag, struct span *out)
+{
+	const char *gt = memchr(tag, '>', (size_t)(s.end - tag));
+	if (!gt || gt[-1] == '/')
+		return false;
+	const char *lt = memchr(gt + 1, '<', (size_t)(s.end - gt - 1));
+	if (!lt)
+		return false;
+	*out = (struct span){ gt + 1, lt };
+	return true;
+}
+
+/* The units libvirt's virScaleInteger takes for memory (no unit: KiB). */
+static bool unit_scale(struct span s, const char *tag, uint64_t *scale)
+{
+	static const struct {
+		const char *name;
+		uint64_t scale;
+	} units[] = {
+		{ "b", 1 }, { "bytes", 1 }, { "KB", 1000 }, { "k", 1024 }, { "K", 1024 }, { "KiB", 1024 },
+		{ "MB", 1000000 }, { "M", 1 << 20 }, { "MiB", 1 << 20 }, { "GB", 1000000000 },
+		{ "G", 1 << 30 }, { "GiB", 1 << 30 }, { "TB", UINT64_C(1000000000000) },
+		{ "T", UINT64_C(1) << 40 }, { "TiB", UINT64_C(1) << 40 },
+	};
+	struct span u;
+	if (!attr(s, tag, "unit", &u)) {
+		*scale = 1024;
+		return true;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (span_is(u, units[i].name)) {
+			*scale = units[i].scale;
+			return true;
+		}
+	return false;
+}
+
+/* <name unit='...'>N</name> inside body, in bytes (scaled) or as is. */
+static struct opt_u64 number(struct span body, const char *name, bool scaled)
+{
+	const char *t = find_tag(body, name);
+	struct span v;
+	uint64_t n, scale = 1, bytes;
+	if (!t || !text_of(body, t, &v) || !parse_u64(v.p, (size_t)(v.end - v.p), 10, &n))
+		return OPT_U64_UNKNOWN;
+	if (scaled && (!unit_scale(body, t, &scale) || !mul_u64(n, scale, &bytes)))
+		return OPT_U64_UNKNOWN;
+	return opt_u64(scaled ? bytes : n);
+}
+
+/* The next <memory model='virtio-mem'>...</memory> at or after from, as
+ * its whole span (start tag to the end of </memory>). */
+static bool next_vmem(struct span dev, const char *from, struct span *elem)
+{
+	for (const char *m = find_tag((struct span){ from, dev.end }, "memory"); m;
+	     m = find_tag((struct span){ m + 1, dev.end }, "memory")) {
+		struct span v;
+		if (!attr(dev, m, "model", &v) || !span_is(v, "virtio-mem"))
+			continue;
+		const char *gt = memchr(m, '>', (size_t)(dev.end - m));
+		if (!gt)
+			return false;
+		if (gt[-1] == '/') { /* <memory .../>: nothing inside, not another device's end */
+			*elem = (struct span){ m, gt + 1 };
+			return true;
+		}
+		const char *close = find_tag((struct span){ m + 1, dev.end }, "/memory");
+		if (!close)
+			return false;
+		*elem = (struct span){ m, close + strlen("</memory>") <= dev.end ? close + strlen("</memory>") : dev.end };
+		return true;
+	}
+	return false;
+}
+
+/* The span between <target> and </target> of a device element. */
+static bool target_body(struct span elem, struct span *body)
+{
+	const char *t = find_tag(elem, "target");
+	const char *gt = t ? memchr(t, '>', (size_t)(elem.end - t)) : NULL;
+	if (!gt || gt[-1] == '/')
+		return false;
+	const char *close = find_tag((struct span){ gt, elem.end }, "/target");
+	*body = (struct span){ gt + 1, close ? close : elem.end };
+	return true;
+}
+
+size_t lv_vmem_xml_parse(const char *xml, size_t len, struct lv_vmem_xml **out)
+{
+	*out = NULL;
+	struct span dev, elem;
+	size_t n = 0, cap = 0;
+	if (!xml || !devices(xml, len, &dev))
+		return 0;
+	for (const char *from = dev.p; next_vmem(dev, from, &elem); from = elem.end) {
+		struct lv_vmem_xml v = { 0 };
+		struct span body;
+		if (target_body(elem, &body)) {
+			v.size = number(body, "size", true);
+			v.node = number(body, "node", false);
+			v.block = number(body, "block", true);
+			v.requested = number(body, "requested", true);
+			v.current = number(body, "current", true);
+		}
+		/* the alias after </target>: <target> holds no <alias> */
+		v.alias = attr_dup(elem, find_tag(elem, "alias"), "name");
+		*out = xgrow(*out, &cap, n + 1, sizeof(**out));
+		(*out)[n++] = v;
+	}
+	return n;
+}
+
+void lv_vmem_xml_free(struct lv_vmem_xml *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].alias);
+	free(v);
+}
+
+char *lv_vmem_xml_with_requested(const char *xml, size_t len, const char *alias, uint64_t kib)
+{
+	struct span dev, elem, body, a;
+	if (!xml || !devices(xml, len, &dev))
+		return NULL;
+	for (const char *from = dev.p; next_vmem(dev, from, &elem); from = elem.end) {
+		const char *al = find_tag(elem, "alias");
+		if (!al || !attr(elem, al, "name", &a) || !span_is(a, alias) || !target_body(elem, &body))
+			continue;
+		const char *rq = find_tag(body, "requested");
+		const char *rq_close = rq ? find_tag((struct span){ rq, body.end }, "/requested") : NULL;
+		const char *rq_end = rq_close ? memchr(rq_close, '>', (size_t)(body.end - rq_close)) : NULL;
+		if (!rq_end || elem.end - elem.p > INT_MAX)
+			return NULL;
+		/* the element as libvirt wrote it, only <requested> replaced */
+		return xasprintf("%.*s<requested unit='KiB'>%llu</requested>%.*s", (int)(rq - elem.p), elem.p,
+				 (unsigned long long)kib, (int)(elem.end - rq_end - 1), rq_end + 1);
+	}
+	return NULL;
 }

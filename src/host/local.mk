@@ -6,7 +6,8 @@
 libvbtool_a_SOURCES += \
 	src/cmd_target.c \
 	src/host/target.c src/host/target.h \
-	src/host/target_vmem.c \
+	src/host/target_vmem.c src/host/target_vmem.h \
+	src/host/libvirt_vmem.c src/host/libvirt_vmem.h \
 	src/host/floor.c src/host/floor.h \
 	src/host/features.c src/host/features.h \
 	src/host/host.h \
@@ -36,13 +37,16 @@ TESTS += \
 	tests/qmp-guest.bats \
 	tests/host-libvirt.bats \
 	tests/host-libvirt-vm.bats \
+	tests/host-libvirt-vmem.bats \
+	tests/host-libvirt-vmem-vm.bats \
 	tests/host-qmp-args.bats \
 	tests/qmp-vm.bats \
 	tests/host-truth.bats \
+	tests/host-speed.bats \
 	tests/host-virtio-mem.bats
 EXTRA_DIST += tests/qmp
 
-QMP_UNIT_TESTS = tests/unit/test_qmp_framing tests/unit/test_qmp_values tests/unit/test_libvirt_xml
+QMP_UNIT_TESTS = tests/unit/test_qmp_framing tests/unit/test_qmp_values tests/unit/test_libvirt_xml tests/unit/test_libvirt_vmem_xml
 check_PROGRAMS += $(QMP_UNIT_TESTS)
 TESTS += $(QMP_UNIT_TESTS)
 tests_unit_test_qmp_framing_SOURCES = tests/unit/test_qmp_framing.c tests/unit/tap.h
@@ -51,6 +55,8 @@ tests_unit_test_qmp_values_SOURCES = tests/unit/test_qmp_values.c tests/unit/tap
 tests_unit_test_qmp_values_LDADD = $(VBTOOL_LIBS)
 tests_unit_test_libvirt_xml_SOURCES = tests/unit/test_libvirt_xml.c tests/unit/tap.h
 tests_unit_test_libvirt_xml_LDADD = $(VBTOOL_LIBS)
+tests_unit_test_libvirt_vmem_xml_SOURCES = tests/unit/test_libvirt_vmem_xml.c tests/unit/tap.h
+tests_unit_test_libvirt_vmem_xml_LDADD = $(VBTOOL_LIBS)
 
 BENCHES += bench/qmp.sh bench/host.sh
 man_MANS += man8/vbtool-host.8

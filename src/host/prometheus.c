@@ -5,6 +5,7 @@
 #include "views/prom.h"
 #include "views/views.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static const char *vm_label(const struct host_vm *vm)
@@ -55,6 +56,61 @@ static void features(FILE *out, struct prom_labels *l, const struct host_vm *vm)
 	sb_free(&b);
 }
 
+/* The device label: QEMU's id (libvirt's alias), or "#N", its place in
+ * query-memory-devices, for a device without one (an id starts with a
+ * letter, so the two cannot meet). */
+static void vmem_device_label(struct prom_labels *l, const struct host_virtio_mem *d, size_t i)
+{
+	char idx[32];
+	snprintf(idx, sizeof(idx), "#%zu", i);
+	prom_label(l, "device", d->id ? d->id : idx);
+}
+
+/* Every virtio-mem device of every VM, one family per size (#18). */
+static void virtio_mem(FILE *out, struct prom_labels *l, const struct host_vm *vms, size_t n)
+{
+	static const struct {
+		const char *name, *help;
+		size_t off;
+	} fam[] = {
+		{ "vbtool_vm_virtio_mem_size_bytes", "A virtio-mem device's plugged size (size).",
+		  offsetof(struct host_virtio_mem, size) },
+		{ "vbtool_vm_virtio_mem_requested_bytes", "The size the host asks a virtio-mem device to plug (requested-size).",
+		  offsetof(struct host_virtio_mem, requested_size) },
+		{ "vbtool_vm_virtio_mem_max_size_bytes", "The most a virtio-mem device can plug, its region (max-size).",
+		  offsetof(struct host_virtio_mem, max_size) },
+		{ "vbtool_vm_virtio_mem_block_size_bytes", "The block size a virtio-mem device plugs in (block-size).",
+		  offsetof(struct host_virtio_mem, block_size) },
+	};
+	for (size_t f = 0; f < sizeof(fam) / sizeof(fam[0]); f++) {
+		prom_family(out, fam[f].name, "gauge", fam[f].help);
+		for (size_t i = 0; i < n; i++)
+			for (size_t j = 0; j < vms[i].nvmem_devices; j++) {
+				const struct host_virtio_mem *d = &vms[i].vmem_devices[j];
+				const struct opt_u64 *v = (const struct opt_u64 *)((const char *)d + fam[f].off);
+				if (!v->known)
+					continue;
+				prom_label(l, "vm", vm_label(&vms[i]));
+				vmem_device_label(l, d, j);
+				prom_sample_u64(out, fam[f].name, l, v->v);
+			}
+	}
+	prom_family(out, "vbtool_vm_virtio_mem_info", "gauge",
+		    "A virtio-mem device's NUMA node and memory backend as labels (empty: unknown); always 1.");
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < vms[i].nvmem_devices; j++) {
+			const struct host_virtio_mem *d = &vms[i].vmem_devices[j];
+			char node[32] = "";
+			if (d->node.known)
+				snprintf(node, sizeof(node), "%llu", (unsigned long long)d->node.v);
+			prom_label(l, "vm", vm_label(&vms[i]));
+			vmem_device_label(l, d, j);
+			prom_label(l, "node", node);
+			prom_label(l, "memdev", d->memdev ? d->memdev : "");
+			prom_sample_u64(out, "vbtool_vm_virtio_mem_info", l, 1);
+		}
+}
+
 void host_view_prometheus(FILE *out, const struct host_vm *vms, size_t n)
 {
 	struct prom_labels l;
@@ -84,6 +140,9 @@ void host_view_prometheus(FILE *out, const struct host_vm *vms, size_t n)
 	}
 	gauge(out, &l, vms, n, "vbtool_vm_ram_bytes", "The memory the VM was given (base plus plugged).",
 	      offsetof(struct host_vm, ram));
+	gauge(out, &l, vms, n, "vbtool_vm_virtio_mem_bytes", "Memory all virtio-mem devices have plugged (part of RAM).",
+	      offsetof(struct host_vm, virtio_mem));
+	virtio_mem(out, &l, vms, n);
 	gauge(out, &l, vms, n, "vbtool_vm_balloon_actual_bytes", "The guest's logical memory size (query-balloon actual).",
 	      offsetof(struct host_vm, actual));
 	gauge(out, &l, vms, n, "vbtool_vm_balloon_size_bytes", "Memory the balloon holds: RAM minus actual.",

@@ -1,7 +1,10 @@
 /* target --virtio-mem ID: set a virtio-mem device's requested-size over QMP
  * (qom-set on /machine/peripheral/ID) and with --wait poll
- * query-memory-devices until the device's size equals the request. */
+ * query-memory-devices until the device's size equals the request. The
+ * checks and the outcome (target_vmem.h) serve the libvirt path too
+ * (libvirt_vmem.c). */
 #include "host/target.h"
+#include "host/target_vmem.h"
 #include "host/client.h"
 #include "host/floor.h"
 #include "host/host.h"
@@ -22,7 +25,12 @@
  * twice a second is enough to see it. */
 #define VMEM_POLL_MS 500
 
-static const struct host_virtio_mem *find_device(const struct host_vm *vm, const char *id)
+const char *vmem_who(const struct target_request *req)
+{
+	return req->qmp ? req->qmp : req->domain;
+}
+
+const struct host_virtio_mem *vmem_find(const struct host_vm *vm, const char *id)
 {
 	for (size_t i = 0; i < vm->nvmem_devices; i++)
 		if (vm->vmem_devices[i].id && strcmp(vm->vmem_devices[i].id, id) == 0)
@@ -86,7 +94,7 @@ static bool below_floor(const struct target_request *req, const struct host_vm *
 		vb_err_hint("give --force to set it anyway",
 			    "target: %s: refusing virtio-mem %s at %s: the guest's memory is not known, so no safe floor "
 			    "can be told",
-			    req->qmp, req->virtio_mem_id, t);
+			    vmem_who(req), req->virtio_mem_id, t);
 		return true;
 	}
 	uint64_t after = now.v - d->size.v + req->target; /* no overflow: target <= max-size */
@@ -98,13 +106,13 @@ static bool below_floor(const struct target_request *req, const struct host_vm *
 		vb_err_hint("give --force to set it anyway",
 			    "target: %s: refusing virtio-mem %s at %s: the guest would have %s, below the safe floor of "
 			    "%s (the guest uses %s: total_memory %llu - available_memory %llu bytes, plus a margin of %s)",
-			    req->qmp, req->virtio_mem_id, t, nt, fl, fmt_bytes(u, sizeof(u), f.used),
+			    vmem_who(req), req->virtio_mem_id, t, nt, fl, fmt_bytes(u, sizeof(u), f.used),
 			    (unsigned long long)f.total, (unsigned long long)f.available, fmt_bytes(m, sizeof(m), f.margin));
 	else
 		vb_err_hint("give --force to set it anyway",
 			    "target: %s: refusing virtio-mem %s at %s: the guest would have %s, below the safe floor of "
 			    "%s (%d%% of its RAM %s: the guest reports no memory statistics)",
-			    req->qmp, req->virtio_mem_id, t, nt, fl, FLOOR_NO_STATS_PCT, fmt_bytes(ram, sizeof(ram), f.ram));
+			    vmem_who(req), req->virtio_mem_id, t, nt, fl, FLOOR_NO_STATS_PCT, fmt_bytes(ram, sizeof(ram), f.ram));
 	return true;
 }
 
@@ -114,7 +122,7 @@ static bool fits_device(const struct target_request *req, const struct host_virt
 {
 	char a[32], b[32];
 	if (d->max_size.known && req->target > d->max_size.v) {
-		vb_err("target: %s: virtio-mem %s: %s is more than its max-size %s (%llu bytes)", req->qmp,
+		vb_err("target: %s: virtio-mem %s: %s is more than its max-size %s (%llu bytes)", vmem_who(req),
 		       req->virtio_mem_id, req->size_text, fmt_bytes(a, sizeof(a), d->max_size.v),
 		       (unsigned long long)d->max_size.v);
 		return false;
@@ -124,7 +132,7 @@ static bool fits_device(const struct target_request *req, const struct host_virt
 		vb_err_hint("give a multiple of the block size",
 			    "target: %s: virtio-mem %s: %s (%llu bytes) is not a multiple of its block-size %s "
 			    "(%llu bytes); the nearest below is %s",
-			    req->qmp, req->virtio_mem_id, req->size_text, (unsigned long long)req->target,
+			    vmem_who(req), req->virtio_mem_id, req->size_text, (unsigned long long)req->target,
 			    fmt_bytes(a, sizeof(a), d->block_size.v), (unsigned long long)d->block_size.v,
 			    fmt_bytes(b, sizeof(b), down));
 		return false;
@@ -132,17 +140,16 @@ static bool fits_device(const struct target_request *req, const struct host_virt
 	return true;
 }
 
-/* Polls until the device's size is the request or the deadline passes;
- * *size keeps the last value seen. */
-static int follow(struct qmp_client *c, const char *id, uint64_t target, double wait_s, uint64_t *size,
-		  struct qmp_error *e)
+/* Polls (size(ctx, size) twice a second) until the device's size is the
+ * request or the deadline passes; *size keeps the last value seen. */
+static int vmem_follow(const struct target_request *req, uint64_t *size, int (*query)(void *ctx, uint64_t *size), void *ctx)
 {
-	long long deadline = qmp_deadline_after(wait_s);
-	while (*size != target && qmp_ms_left(deadline) > 0) {
+	long long deadline = qmp_deadline_after(req->wait_s);
+	while (*size != req->target && qmp_ms_left(deadline) > 0) {
 		int left = qmp_ms_left(deadline), ms = left < VMEM_POLL_MS ? left : VMEM_POLL_MS;
 		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 		nanosleep(&ts, NULL);
-		if (query_size(c, id, size, e) < 0)
+		if (query(ctx, size) < 0)
 			return -1;
 	}
 	return 0;
@@ -153,7 +160,7 @@ static void print_json(const struct target_request *req, const struct host_virti
 {
 	bool waited = req->wait_s >= 0;
 	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "vm", json_object_new_string(req->qmp));
+	json_object_object_add(o, "vm", json_object_new_string(vmem_who(req)));
 	json_object_object_add(o, "virtio_mem_id", json_object_new_string(req->virtio_mem_id));
 	json_object_object_add(o, "requested_bytes", json_object_new_uint64(req->target));
 	json_object_object_add(o, "start_size_bytes", json_object_new_uint64(start));
@@ -175,11 +182,11 @@ static void print_outcome(const struct target_request *req, uint64_t start, uint
 	if (req->wait_s < 0) {
 		term_printf(stdout,
 			    "%s: virtio-mem %s: requested %s (plugged now %s); the guest follows in its own time\n",
-			    req->qmp, req->virtio_mem_id, t, a);
+			    vmem_who(req), req->virtio_mem_id, t, a);
 		return;
 	}
 	if (code == VB_EXIT_OK) {
-		term_printf(stdout, "%s: virtio-mem %s: reached %s\n", req->qmp, req->virtio_mem_id, t);
+		term_printf(stdout, "%s: virtio-mem %s: reached %s\n", vmem_who(req), req->virtio_mem_id, t);
 		return;
 	}
 	uint64_t want = req->target > start ? req->target - start : start - req->target;
@@ -189,41 +196,81 @@ static void print_outcome(const struct target_request *req, uint64_t start, uint
 	if (done > want)
 		done = want;
 	term_printf(stdout, "%s: virtio-mem %s: did not reach %s in time: plugged %s (started at %s), %.0f%% of the way\n",
-		    req->qmp, req->virtio_mem_id, t, a, fmt_bytes(s, sizeof(s), start),
+		    vmem_who(req), req->virtio_mem_id, t, a, fmt_bytes(s, sizeof(s), start),
 		    want ? 100.0 * (double)done / (double)want : 0.0);
+}
+
+int vmem_check(const struct target_request *req, const struct host_vm *vm, const struct host_virtio_mem **dev)
+{
+	const struct host_virtio_mem *d = *dev = vmem_find(vm, req->virtio_mem_id);
+	if (!d) {
+		vb_err_hint(req->qmp ? "status --qmp SOCKET lists the VM's virtio-mem devices"
+				     : "status --libvirt DOMAIN lists the domain's virtio-mem devices (id: libvirt's alias)",
+			    "target: %s: no virtio-mem device with id '%s'", vmem_who(req), req->virtio_mem_id);
+		return VB_EXIT_FAILURE;
+	}
+	if (!fits_device(req, d))
+		return VB_EXIT_USAGE;
+	if (below_floor(req, vm, d))
+		return VB_EXIT_REFUSED;
+	if (vm->running == 0 && !req->json)
+		term_printf(stdout, "%s: the VM is not running (%s): the guest cannot plug or unplug until it runs\n",
+			    vmem_who(req), vm->run_state ? vm->run_state : "state unknown");
+	return VB_EXIT_OK;
+}
+
+int vmem_wait_and_report(const struct target_request *req, const struct host_virtio_mem *d, uint64_t start,
+			 uint64_t size, int (*query)(void *ctx, uint64_t *size), void *ctx)
+{
+	int code = VB_EXIT_OK;
+	if (req->wait_s >= 0) {
+		if (!req->json)
+			term_printf(stdout, "%s: virtio-mem %s: waiting up to %g s for %s plugged\n", vmem_who(req),
+				    req->virtio_mem_id, req->wait_s, req->size_text);
+		fflush(stdout);
+		if (vmem_follow(req, &size, query, ctx) < 0)
+			return -1;
+		code = size == req->target ? VB_EXIT_OK : VB_EXIT_NOT_REACHED;
+	}
+	if (req->json)
+		print_json(req, d, start, size, code);
+	else
+		print_outcome(req, start, size, code);
+	return code;
+}
+
+struct qmp_size_ctx {
+	struct qmp_client *cl;
+	const char *id;
+	struct qmp_error *e;
+};
+
+static int qmp_size(void *ctx, uint64_t *size)
+{
+	struct qmp_size_ctx *c = ctx;
+	return query_size(c->cl, c->id, size, c->e);
 }
 
 int host_target_virtio_mem(const struct target_request *req)
 {
+	if (req->domain)
+		return host_target_virtio_mem_libvirt(req);
 	struct host_target ht = { .address = (char *)req->qmp };
 	struct host_collect_options co = { .timeout_s = req->timeout_s, .stats_interval = -1 };
 	struct qmp_options qo = { .timeout_s = req->timeout_s };
 	struct qmp_error e = { 0 };
 	struct qmp_client *cl = NULL;
 	struct host_vm vm;
+	const struct host_virtio_mem *d;
 	int code = VB_EXIT_FAILURE;
 	host_collect_one(&ht, &co, &vm);
 	if (vm.error) {
 		vb_err_hint(vm.error_hint, "target: %s: %s", req->qmp, vm.error);
 		goto out;
 	}
-	const struct host_virtio_mem *d = find_device(&vm, req->virtio_mem_id);
-	if (!d) {
-		vb_err_hint("status --qmp SOCKET lists the VM's virtio-mem devices",
-			    "target: %s: no virtio-mem device with id '%s'", req->qmp, req->virtio_mem_id);
+	code = vmem_check(req, &vm, &d);
+	if (code != VB_EXIT_OK)
 		goto out;
-	}
-	if (!fits_device(req, d)) {
-		code = VB_EXIT_USAGE;
-		goto out;
-	}
-	if (below_floor(req, &vm, d)) {
-		code = VB_EXIT_REFUSED;
-		goto out;
-	}
-	if (vm.running == 0 && !req->json)
-		term_printf(stdout, "%s: the VM is not running (%s): the guest cannot plug or unplug until it runs\n",
-			    req->qmp, vm.run_state ? vm.run_state : "state unknown");
 	cl = qmp_connect(req->qmp, &qo, &e);
 	if (!cl)
 		goto fail;
@@ -238,20 +285,10 @@ int host_target_virtio_mem(const struct target_request *req)
 	uint64_t start = d->size.known ? d->size.v : 0, size = start;
 	if (query_size(cl, req->virtio_mem_id, &size, &e) < 0)
 		goto fail;
-	code = VB_EXIT_OK;
-	if (req->wait_s >= 0) {
-		if (!req->json)
-			term_printf(stdout, "%s: virtio-mem %s: waiting up to %g s for %s plugged\n", req->qmp,
-				    req->virtio_mem_id, req->wait_s, req->size_text);
-		fflush(stdout);
-		if (follow(cl, req->virtio_mem_id, req->target, req->wait_s, &size, &e) < 0)
-			goto fail;
-		code = size == req->target ? VB_EXIT_OK : VB_EXIT_NOT_REACHED;
-	}
-	if (req->json)
-		print_json(req, d, start, size, code);
-	else
-		print_outcome(req, start, size, code);
+	struct qmp_size_ctx qc = { cl, req->virtio_mem_id, &e };
+	code = vmem_wait_and_report(req, d, start, size, qmp_size, &qc);
+	if (code < 0)
+		goto fail;
 	goto out;
 fail:
 	code = VB_EXIT_FAILURE;

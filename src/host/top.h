@@ -6,6 +6,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
+/* The row orders of --sort and of the screen's s key, in the key's cycle. */
+#define HOST_TOP_SORT_KEYS { "name", "balloon", "pct", "available" }
+
+struct host_top;
+
 struct host_top_options {
 	char **sockets; /* --qmp */
 	int nsockets;
@@ -21,7 +28,20 @@ struct host_top_options {
 	bool json;
 };
 
-/* Returns a VB_EXIT_* code. */
+/* Batch mode: frames on stdout until o->iterations. Returns a VB_EXIT_* code. */
 int host_top_run(const struct host_top_options *o);
+
+/* A session, for the live screen: open (NULL after printing why), then one
+ * frame per refresh, each the JSON object that -b --json prints (a new
+ * reference; events are what changed since the session's previous frame),
+ * rows in the order of sort (NULL: by name). NULL with *err set when the
+ * host could not be asked at all (libvirt); a VM that cannot be asked is a
+ * row with its "error". */
+struct host_top *host_top_open(const struct host_top_options *o);
+struct json_object *host_top_frame(struct host_top *s, const char *sort, char **err);
+void host_top_close(struct host_top *s);
+/* Reorders frame's "vms" by key (one of HOST_TOP_SORT_KEYS; else "name"). */
+void host_top_sort(struct json_object *frame, const char *key);
+bool host_top_sort_key_valid(const char *key);
 
 #endif

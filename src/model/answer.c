@@ -58,15 +58,39 @@ static void xen_target_clause(struct strbuf *sb, const struct xen_balloon *x)
 		x->current_kb.v > x->target_kb.v ? "the host is taking more" : "the host is giving memory back");
 }
 
-/* virtio-mem resizes the VM by plugging memory, not by a balloon: its
- * sizes from the driver's log, one clause per device. */
+/* What /proc/iomem says is plugged now in the region of the device named
+ * NAME (virtioN, the same name the driver logs under); unknown without the
+ * file or with its addresses hidden. */
+static struct opt_u64 iomem_plugged(const struct iomem *io, const char *name)
+{
+	if (io->status != SRC_OK)
+		return OPT_U64_UNKNOWN;
+	for (unsigned i = 0; i < io->nregions; i++)
+		if (strcmp(io->regions[i].name, name) == 0)
+			return io->regions[i].plugged_bytes;
+	return OPT_U64_UNKNOWN;
+}
+
+/* virtio-mem resizes the VM by plugging memory, not by a balloon: one
+ * clause per device the driver logged. The log's plugged size is only what
+ * was plugged when the host last asked; /proc/iomem, when it has sizes,
+ * says what is plugged now, so it takes its place. */
 static void virtio_mem_clause(struct strbuf *sb, const struct balloon_report *r)
 {
 	char h1[32], h2[32];
 	for (unsigned i = 0; i < r->klog.nvmem; i++) {
 		const struct virtio_mem_log *v = &r->klog.vmem[i];
-		sb_addf(sb, "; virtio-mem %s: the host asks for %s", v->name,
-			v->requested_bytes.known ? fmt_kb(h1, sizeof(h1), v->requested_bytes.v / 1024) : "an unknown size");
+		const char *asked =
+			v->requested_bytes.known ? fmt_kb(h1, sizeof(h1), v->requested_bytes.v / 1024) : "an unknown size";
+		struct opt_u64 now = iomem_plugged(&r->iomem, v->name);
+		if (now.known) {
+			sb_addf(sb, "; virtio-mem %s: %s plugged, the host asks for %s", v->name,
+				fmt_kb(h2, sizeof(h2), now.v / 1024), asked);
+			if (v->requested_bytes.known && now.v != v->requested_bytes.v)
+				sb_adds(sb, " (the device is still moving toward it)");
+			continue;
+		}
+		sb_addf(sb, "; virtio-mem %s: the host asks for %s", v->name, asked);
 		if (v->plugged_bytes.known)
 			sb_addf(sb, " (%s was plugged when it asked)", fmt_kb(h2, sizeof(h2), v->plugged_bytes.v / 1024));
 	}

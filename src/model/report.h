@@ -144,11 +144,42 @@ struct memory_blocks {
 /* A virtio-mem device as its driver logs it (sources/virtio_mem.c): at every
  * config change drivers/virtio/virtio_mem.c prints "plugged size: 0x%llx"
  * (what was plugged when the change arrived) and "requested size: 0x%llx";
- * at probe "device block size: 0x%llx". The last record of each wins. */
+ * at probe "device block size: 0x%llx" and "region size: 0x%llx" (the most
+ * the device can plug). The last record of each wins. */
 #define VIRTIO_MEM_LOG_MAX 8
 struct virtio_mem_log {
 	char name[16]; /* virtioN */
-	struct opt_u64 plugged_bytes, requested_bytes, block_size_bytes;
+	struct opt_u64 plugged_bytes, requested_bytes, block_size_bytes, region_size_bytes;
+};
+
+/* /proc/iomem (sources/iomem.c): "%0*llx-%0*llx : name", two spaces of
+ * indent per level (kernel/resource.c r_show). Memory a driver adds is named
+ * "System RAM ($DRIVER)" (mm/memory_hotplug.c add_memory_driver_managed):
+ * virtio-mem's under the device's own region "virtioN", dax kmem's "System
+ * RAM (kmem)". Without CAP_SYS_ADMIN every address reads 0: then the ranges
+ * are counted and no size is known. */
+#define IOMEM_DRIVERS_MAX 8
+#define IOMEM_REGIONS_MAX 8
+struct iomem_driver {
+	char name[32]; /* virtio_mem, kmem, ... */
+	unsigned ranges;
+	struct opt_u64 bytes;
+};
+struct iomem_region { /* a top-level "virtioN" resource: a virtio-mem device's address range */
+	char name[16];
+	unsigned ranges; /* its "System RAM (virtio_mem)" children */
+	struct opt_u64 region_bytes, plugged_bytes;
+};
+struct iomem {
+	enum src_status status;
+	bool addresses_hidden; /* every range read 0-0: not root */
+	unsigned bad_lines;
+	unsigned system_ram_ranges;
+	struct opt_u64 system_ram_bytes; /* top-level "System RAM": boot RAM and add_memory() (ACPI, Hyper-V, Xen) */
+	struct iomem_driver drivers[IOMEM_DRIVERS_MAX];
+	unsigned ndrivers;
+	struct iomem_region regions[IOMEM_REGIONS_MAX];
+	unsigned nregions;
 };
 
 /* What the kernel log says about the balloon drivers. */
@@ -265,6 +296,7 @@ struct balloon_report {
 	struct dbg_hv dhv;
 	struct xen_balloon xen; /* Xen's balloon driver, when the guest runs on Xen */
 	struct memory_blocks memblocks;
+	struct iomem iomem;
 	bool vmw_driver, hv_driver; /* those drivers seen loaded */
 	struct klog_summary klog;
 	struct balloon_summary balloon;

@@ -41,6 +41,7 @@ bool virtio_mem_klog_message(struct klog_summary *k, const char *msg, size_t n)
 		{ "plugged size: ", offsetof(struct virtio_mem_log, plugged_bytes) },
 		{ "requested size: ", offsetof(struct virtio_mem_log, requested_bytes) },
 		{ "device block size: ", offsetof(struct virtio_mem_log, block_size_bytes) },
+		{ "region size: ", offsetof(struct virtio_mem_log, region_size_bytes) },
 	};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		size_t kl = strlen(keys[i].key);

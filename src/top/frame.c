@@ -348,9 +348,9 @@ static const char *const help_lines[] = {
 	"Graphs: newest sample at the right",
 };
 
-static void draw_help(struct top_canvas *c)
+void top_frame_help_box(struct top_canvas *c, const char *const *lines, size_t nlines)
 {
-	int n = (int)ARRAY_SIZE(help_lines), w = 48;
+	int n = (int)nlines, w = 48;
 	if (w > c->cols)
 		w = c->cols;
 	int top = (c->rows - n - 2) / 2, left = (c->cols - w) / 2;
@@ -360,7 +360,7 @@ static void draw_help(struct top_canvas *c)
 		for (int x = 0; x < w; x++)
 			top_canvas_put(c, top + i, left + x, TA_BAR, ' ');
 	for (int i = 0; i < n; i++)
-		top_canvas_text(c, top + 1 + i, left + 2, TA_BAR, help_lines[i]);
+		top_canvas_text(c, top + 1 + i, left + 2, TA_BAR, lines[i]);
 }
 
 void top_frame_draw(struct top_canvas *c, const struct top_model *m, const struct top_frame_opts *o)
@@ -383,5 +383,5 @@ void top_frame_draw(struct top_canvas *c, const struct top_model *m, const struc
 				o->message ? o->message : "q quit  space pause  +/- interval  h help");
 	}
 	if (o->help)
-		draw_help(c);
+		top_frame_help_box(c, help_lines, ARRAY_SIZE(help_lines));
 }

@@ -19,6 +19,8 @@ struct top_frame_opts {
 };
 
 void top_frame_draw(struct top_canvas *c, const struct top_model *m, const struct top_frame_opts *o);
+/* A box of lines (at most 44 columns each) over the middle of the canvas. */
+void top_frame_help_box(struct top_canvas *c, const char *const *lines, size_t nlines);
 /* The sparkline of series s, newest at the right, width cells wide. */
 void top_frame_sparkline(struct top_canvas *c, int row, int col, int width, const struct top_model *m,
 			 enum top_series s, bool unicode);

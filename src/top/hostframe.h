@@ -33,6 +33,15 @@ const char *top_host_frame_invalid(struct json_object *o);
  * (nlog lines, oldest first) above the key line. */
 void top_host_frame_draw(struct top_canvas *c, struct json_object *o, char *const *log, size_t nlog,
 			 const struct top_frame_opts *fo);
+/* The event log of a host view: the lines of the frames seen so far, the
+ * oldest dropped beyond TOP_HOST_LOG_MAX. */
+#define TOP_HOST_LOG_MAX 1000
+struct top_host_log {
+	char **lines;
+	size_t n, cap;
+};
+void top_host_log_frame(struct top_host_log *l, struct json_object *o);
+void top_host_log_free(struct top_host_log *l);
 /* The event log lines of frame o ("HH:MM:SS vm: actual 1.0 GiB -> ..."),
  * each passed to add(ctx, line). */
 void top_host_frame_events(struct json_object *o, void (*add)(void *ctx, char *line), void *ctx);

@@ -11,6 +11,6 @@ libvbtool_a_SOURCES += src/cmd_top.c \
 	src/top/hostframe.c src/top/hostframe.h \
 	src/top/tui.c \
 	src/top/batch.c
-TESTS += tests/top.bats tests/top-keys.bats tests/top-replay.bats tests/top-replay-host.bats
+TESTS += tests/top.bats tests/top-keys.bats tests/top-replay.bats tests/top-replay-host.bats tests/host-top-tui.bats
 man_MANS += man8/vbtool-top.8
 BENCHES += bench/top.sh

@@ -139,9 +139,7 @@ void top_replay_free(struct top_replay *rp)
 		json_object_put(rp->frames[i]);
 	free(rp->frames);
 	free(rp->error);
-	for (size_t i = 0; i < rp->nlog; i++)
-		free(rp->log[i]);
-	free(rp->log);
+	top_host_log_free(&rp->log);
 	memset(rp, 0, sizeof(*rp));
 }
 
@@ -309,26 +307,12 @@ static void apply(struct top_model *m, struct json_object *o)
 	m->samples = fr.known ? fr.v : m->samples + 1;
 }
 
-#define REPLAY_LOG_MAX 1000 /* host event lines kept; the screen shows the last */
-
-static void log_add(void *ctx, char *line)
-{
-	struct top_replay *rp = ctx;
-	if (rp->nlog == REPLAY_LOG_MAX) {
-		free(rp->log[0]);
-		memmove(rp->log, rp->log + 1, (rp->nlog - 1) * sizeof(*rp->log));
-		rp->nlog--;
-	}
-	rp->log = xgrow(rp->log, &rp->logcap, rp->nlog + 1, sizeof(*rp->log));
-	rp->log[rp->nlog++] = line;
-}
-
 bool top_replay_step(struct top_replay *rp, struct top_model *m)
 {
 	if (rp->next >= rp->nframes)
 		return false;
 	if (rp->host)
-		top_host_frame_events(rp->frames[rp->next++], log_add, rp);
+		top_host_log_frame(&rp->log, rp->frames[rp->next++]);
 	else
 		apply(m, rp->frames[rp->next++]);
 	return true;

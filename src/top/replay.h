@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "top/hostframe.h"
 #include "top/model.h"
 
 struct top_replay {
@@ -19,8 +20,7 @@ struct top_replay {
 	size_t next;  /* the frame the next step applies */
 	char *error;  /* "FILE:LINE: why", or NULL: the whole file was read */
 	bool host;    /* a host recording (top --qmp/--libvirt), from the first frame */
-	char **log;   /* host: the event log lines of the frames applied so far */
-	size_t nlog, logcap;
+	struct top_host_log log; /* host: the event log of the frames applied so far */
 };
 
 /* Reads the recording. False (after printing the error) only when not one

@@ -8,15 +8,36 @@
 #define VBTOOL_TOP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define TOP_MIN_INTERACTIVE_S 0.1 /* as htop: faster only in batch mode */
+
+struct json_object;
+
+/* A host's live frames (top --qmp/--libvirt on a terminal). They come from
+ * src/host/, which top/ may not include: cmd_top.c fills this in. */
+struct top_host_source {
+	void *ctx;
+	/* The next frame, as `top --qmp -b --json` prints it (a new reference),
+	 * rows in the order of sort; NULL with *err set when the host could
+	 * not be asked at all. */
+	struct json_object *(*frame)(void *ctx, const char *sort, char **err);
+	const char *what; /* for messages: "top --libvirt" */
+};
 
 struct top_options {
 	double interval_s;
 	uint64_t iterations; /* 0: until q or a signal */
 	bool batch, json, mono;
 	const char *replay; /* --replay FILE: play a top -b --json recording (TUI) */
+	const struct top_host_source *host; /* the live host view, or NULL */
+	/* Host frames (live or replayed): the s key's row orders, in its
+	 * cycle, the first the default, and how to reorder a frame's "vms". */
+	const char *const *host_sort_keys;
+	size_t nhost_sort_keys;
+	const char *host_sort; /* --sort, or NULL */
+	void (*host_sort_frame)(struct json_object *frame, const char *key);
 };
 
 /* Both return a VB_EXIT_* code. */

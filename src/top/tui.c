@@ -110,6 +110,31 @@ static void blit(const struct top_canvas *c)
 	doupdate();
 }
 
+/* The live host view: the frame on screen, the event log of every frame
+ * seen, and the error of the last refresh that failed (the frame before
+ * it stays). */
+struct host_live {
+	struct json_object *frame;
+	struct top_host_log log;
+	char *error;
+};
+
+static bool host_refresh(struct host_live *h, const struct top_host_source *src, const char *sort)
+{
+	char *err = NULL;
+	struct json_object *f = src->frame(src->ctx, sort, &err);
+	free(h->error);
+	h->error = NULL;
+	if (!f) {
+		h->error = err ? err : xstrdup("no frame");
+		return false;
+	}
+	json_object_put(h->frame);
+	h->frame = f;
+	top_host_log_frame(&h->log, f);
+	return true;
+}
+
 static void set_signals(void (*fn)(int))
 {
 	struct sigaction sa;
@@ -134,6 +159,20 @@ int top_run_tui(const struct top_options *o)
 		top_replay_free(&rp);
 		return VB_EXIT_FAILURE;
 	}
+	/* the host's first frame, too: a host that cannot be asked is an error
+	 * on a plain terminal */
+	struct host_live hl = { 0 };
+	size_t sort_i = 0;
+	for (size_t i = 0; o->host_sort && i < o->nhost_sort_keys; i++)
+		if (strcmp(o->host_sort_keys[i], o->host_sort) == 0)
+			sort_i = i;
+	const char *sort = o->nhost_sort_keys ? o->host_sort_keys[sort_i] : NULL;
+	bool resort = false; /* s was pressed: frames (a recording's too) are put in its order */
+	if (o->host && !host_refresh(&hl, o->host, sort)) {
+		vb_err("%s: %s", o->host->what, hl.error);
+		free(hl.error);
+		return VB_EXIT_FAILURE;
+	}
 	setlocale(LC_CTYPE, "");
 	bool unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	double interval = o->interval_s < TOP_MIN_INTERACTIVE_S ? TOP_MIN_INTERACTIVE_S : o->interval_s;
@@ -146,6 +185,8 @@ int top_run_tui(const struct top_options *o)
 	if (!scr) {
 		vb_err_hint("is TERM set to a terminal this system knows?", "top: cannot start the terminal interface");
 		top_replay_free(&rp);
+		json_object_put(hl.frame);
+		top_host_log_free(&hl.log);
 		return VB_EXIT_FAILURE;
 	}
 	screen_active = true;
@@ -164,11 +205,11 @@ int top_run_tui(const struct top_options *o)
 	top_model_init(m);
 	struct top_watch w = { 0 };
 	double speed = 1; /* replay: recorded intervals divided by this */
-	char status[256];
+	char status[512];
 	if (o->replay) {
 		top_replay_step(&rp, m);
 		interval = top_replay_interval(&rp);
-	} else {
+	} else if (!o->host) {
 		top_watch_open(&w, m);
 		top_model_sample(m);
 	}
@@ -190,8 +231,21 @@ int top_run_tui(const struct top_options *o)
 				 rp.next == rp.nframes && rp.error ? ": the rest is unreadable" : "");
 			fo.message = status;
 		}
-		if (top_replay_host_frame(&rp))
-			top_host_frame_draw(&canvas, top_replay_host_frame(&rp), rp.log, rp.nlog, &fo);
+		if (o->host && !fo.message) {
+			if (hl.error)
+				snprintf(status, sizeof(status), "%s: %s (the last frame stays)  q quit", o->host->what,
+					 hl.error);
+			else
+				snprintf(status, sizeof(status), "q quit  space pause  s sort: %s  +/- interval %gs  h help",
+					 sort ? sort : "name", interval);
+			fo.message = status;
+		}
+		struct json_object *hf = o->host ? hl.frame : top_replay_host_frame(&rp);
+		if (hf && resort)
+			o->host_sort_frame(hf, sort); /* s changes the order at once, paused or not */
+		if (hf)
+			top_host_frame_draw(&canvas, hf, o->host ? hl.log.lines : rp.log.lines,
+					    o->host ? hl.log.n : rp.log.n, &fo);
 		else
 			top_frame_draw(&canvas, m, &fo);
 		blit(&canvas);
@@ -209,6 +263,8 @@ int top_run_tui(const struct top_options *o)
 			if (o->replay) {
 				top_replay_step(&rp, m);
 				interval = top_replay_interval(&rp) / speed;
+			} else if (o->host) {
+				host_refresh(&hl, o->host, sort);
 			} else {
 				top_watch_drain(&w, m);
 				top_model_sample(m);
@@ -274,6 +330,18 @@ int top_run_tui(const struct top_options *o)
 			interval = top_interval_step(interval, -1);
 			next = top_now() + interval;
 			break;
+		case 's':
+		case 'S': /* host rows: the next order */
+			if (!o->host_sort_frame || !o->nhost_sort_keys || !(o->host || top_replay_host_frame(&rp)))
+				goto unknown;
+			sort_i = (sort_i + 1) % o->nhost_sort_keys;
+			sort = o->host_sort_keys[sort_i];
+			resort = true;
+			if (o->replay) {
+				snprintf(status, sizeof(status), "sort: %s", sort);
+				fo.message = status;
+			}
+			break;
 		case 'h':
 		case 'H':
 		case '?':
@@ -293,8 +361,11 @@ done:
 	restore_terminal();
 	delscreen(scr);
 	top_canvas_free(&canvas);
-	if (!o->replay)
+	if (!o->replay && !o->host)
 		top_watch_close(&w);
+	json_object_put(hl.frame);
+	top_host_log_free(&hl.log);
+	free(hl.error);
 	top_model_free(m);
 	free(m);
 	int ret = VB_EXIT_OK;

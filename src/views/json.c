@@ -212,6 +212,39 @@ static struct json_object *xen_json(const struct xen_balloon *x)
 	return o;
 }
 
+/* /proc/iomem (sources/iomem.c): sizes are null when the addresses read 0 */
+static struct json_object *iomem_json(const struct iomem *io)
+{
+	struct json_object *o = json_object_new_object();
+	ADD(o, "status", json_object_new_string(src_status_name(io->status)));
+	if (io->status != SRC_OK)
+		return o;
+	ADD(o, "addresses_hidden", json_object_new_boolean(io->addresses_hidden));
+	ADD(o, "lines_not_understood", json_object_new_int64(io->bad_lines));
+	ADD(o, "system_ram_ranges", json_object_new_int64(io->system_ram_ranges));
+	ADD(o, "system_ram_bytes", json_opt_u64(io->system_ram_bytes));
+	struct json_object *drv = json_object_new_array();
+	for (unsigned i = 0; i < io->ndrivers; i++) {
+		struct json_object *d = json_object_new_object();
+		ADD(d, "driver", json_object_new_string(io->drivers[i].name));
+		ADD(d, "ranges", json_object_new_int64(io->drivers[i].ranges));
+		ADD(d, "bytes", json_opt_u64(io->drivers[i].bytes));
+		json_object_array_add(drv, d);
+	}
+	ADD(o, "driver_managed", drv);
+	struct json_object *reg = json_object_new_array();
+	for (unsigned i = 0; i < io->nregions; i++) {
+		struct json_object *g = json_object_new_object();
+		ADD(g, "name", json_object_new_string(io->regions[i].name));
+		ADD(g, "region_bytes", json_opt_u64(io->regions[i].region_bytes));
+		ADD(g, "plugged_bytes", json_opt_u64(io->regions[i].plugged_bytes));
+		ADD(g, "ranges", json_object_new_int64(io->regions[i].ranges));
+		json_object_array_add(reg, g);
+	}
+	ADD(o, "virtio_mem_regions", reg);
+	return o;
+}
+
 static struct json_object *balloon_json(const struct balloon_report *r)
 {
 	const struct balloon_summary *b = &r->balloon;
@@ -322,6 +355,7 @@ struct json_object *view_status_json(const struct balloon_report *r)
 	ADD(mb, "offline", json_object_new_int64(r->memblocks.offline));
 	ADD(mb, "other", json_object_new_int64(r->memblocks.other));
 	ADD(root, "memory_blocks", mb);
+	ADD(root, "iomem", iomem_json(&r->iomem));
 	ADD(root, "meminfo", meminfo_json(&r->mem));
 	ADD(root, "vmstat", vmstat_json(&r->vm));
 	ADD(root, "pressure", pressure_json(&r->psi));
@@ -353,6 +387,7 @@ struct json_object *view_status_json(const struct balloon_report *r)
 		ADD(o, "requested_bytes", json_opt_u64(v->requested_bytes));
 		ADD(o, "plugged_bytes", json_opt_u64(v->plugged_bytes));
 		ADD(o, "block_size_bytes", json_opt_u64(v->block_size_bytes));
+		ADD(o, "region_size_bytes", json_opt_u64(v->region_size_bytes));
 		ADD(o, "source", json_object_new_string("kernel_log"));
 		json_object_array_add(vm, o);
 	}

@@ -5,6 +5,7 @@
 #include "views/views.h"
 #include "views/prom.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define KB(v) ((v) * UINT64_C(1024))
@@ -79,6 +80,113 @@ static void hv_memory(FILE *out, struct prom_labels *l, const struct dbg_hv *h)
 			prom_label(l, "kind", k[i].kind);
 			prom_sample_u64(out, "vbtool_hv_balloon_memory_bytes", l, k[i].v.v * h->page_size.v);
 		}
+}
+
+/* Xen's balloon driver (sources/xen.c): its sysfs files or /proc/xen/balloon
+ * as they are, in bytes. target and current are the domain's allocation
+ * (what the guest has), not the balloon's size: that is low + high. */
+static void xen_balloon(FILE *out, struct prom_labels *l, const struct xen_balloon *x)
+{
+	/* each value is set only when its file was read and understood */
+	prom_family(out, "vbtool_xen_balloon_target_bytes", "gauge",
+		    "Xen balloon: the memory the toolstack wants the guest to have (target_kb).");
+	if (x->target_kb.known)
+		prom_sample_u64(out, "vbtool_xen_balloon_target_bytes", l, KB(x->target_kb.v));
+	prom_family(out, "vbtool_xen_balloon_current_bytes", "gauge",
+		    "Xen balloon: the memory the guest has now (info/current_kb).");
+	if (x->current_kb.known)
+		prom_sample_u64(out, "vbtool_xen_balloon_current_bytes", l, KB(x->current_kb.v));
+	prom_family(out, "vbtool_xen_balloon_ballooned_bytes", "gauge",
+		    "Xen balloon: pages the host holds, low and high memory (zone label).");
+	const struct {
+		const char *zone;
+		struct opt_u64 v;
+	} z[] = { { "low", x->low_kb }, { "high", x->high_kb } };
+	for (size_t i = 0; i < sizeof(z) / sizeof(z[0]); i++)
+		if (z[i].v.known) {
+			prom_label(l, "zone", z[i].zone);
+			prom_sample_u64(out, "vbtool_xen_balloon_ballooned_bytes", l, KB(z[i].v.v));
+		}
+	prom_family(out, "vbtool_xen_balloon_retries", "gauge",
+		    "Xen balloon: failed steps toward the target so far and the most before it gives up (kind label; 0 max: no limit).");
+	const struct {
+		const char *kind;
+		struct opt_u64 v;
+	} rt[] = { { "count", x->retry_count }, { "max", x->max_retry_count } };
+	for (size_t i = 0; i < sizeof(rt) / sizeof(rt[0]); i++)
+		if (rt[i].v.known) {
+			prom_label(l, "kind", rt[i].kind);
+			prom_sample_u64(out, "vbtool_xen_balloon_retries", l, rt[i].v.v);
+		}
+	prom_family(out, "vbtool_xen_balloon_schedule_delay_seconds", "gauge",
+		    "Xen balloon: seconds until the next step toward the target, now and at most (kind label).");
+	const struct {
+		const char *kind;
+		struct opt_u64 v;
+	} sd[] = { { "current", x->schedule_delay }, { "max", x->max_schedule_delay } };
+	for (size_t i = 0; i < sizeof(sd) / sizeof(sd[0]); i++)
+		if (sd[i].v.known) {
+			prom_label(l, "kind", sd[i].kind);
+			prom_sample_u64(out, "vbtool_xen_balloon_schedule_delay_seconds", l, sd[i].v.v);
+		}
+	/* the sysctl exists only with CONFIG_XEN_BALLOON_MEMORY_HOTPLUG */
+	prom_family(out, "vbtool_xen_balloon_hotplug_unpopulated", "gauge",
+		    "Xen balloon: /proc/sys/xen/balloon/hotplug_unpopulated (1: hot-plugs memory for unpopulated pages).");
+	if (x->hotplug == 1 && x->hotplug_unpopulated.known)
+		prom_sample_u64(out, "vbtool_xen_balloon_hotplug_unpopulated", l, x->hotplug_unpopulated.v);
+}
+
+/* virtio-mem devices as their driver logged them, one device label each. */
+static void virtio_mem(FILE *out, struct prom_labels *l, const struct klog_summary *k)
+{
+	static const struct {
+		const char *name, *help;
+		size_t off;
+	} fam[] = {
+		{ "vbtool_virtio_mem_requested_bytes", "virtio-mem: the size the host asks for (the driver's last \"requested size\").",
+		  offsetof(struct virtio_mem_log, requested_bytes) },
+		{ "vbtool_virtio_mem_plugged_bytes", "virtio-mem: what was plugged when the host last changed the request (\"plugged size\").",
+		  offsetof(struct virtio_mem_log, plugged_bytes) },
+		{ "vbtool_virtio_mem_block_size_bytes", "virtio-mem: the device block size it plugs in.",
+		  offsetof(struct virtio_mem_log, block_size_bytes) },
+		{ "vbtool_virtio_mem_region_bytes", "virtio-mem: the region size, the most the device can plug.",
+		  offsetof(struct virtio_mem_log, region_size_bytes) },
+	};
+	for (size_t f = 0; f < sizeof(fam) / sizeof(fam[0]); f++) {
+		prom_family(out, fam[f].name, "gauge", fam[f].help);
+		for (unsigned i = 0; k->status == SRC_OK && i < k->nvmem; i++) {
+			const struct opt_u64 *v = (const struct opt_u64 *)((const char *)&k->vmem[i] + fam[f].off);
+			if (v->known) {
+				prom_label(l, "device", k->vmem[i].name);
+				prom_sample_u64(out, fam[f].name, l, v->v);
+			}
+		}
+	}
+}
+
+/* /sys/devices/system/memory: hot-plugged memory (virtio-mem, Xen, ACPI) is
+ * usable only once its blocks are online. */
+static void memory_blocks(FILE *out, struct prom_labels *l, const struct memory_blocks *m)
+{
+	bool ok = m->status == SRC_OK;
+	prom_family(out, "vbtool_memory_blocks", "gauge", "Memory blocks by state (online, offline, other).");
+	const struct {
+		const char *state;
+		unsigned n;
+	} s[] = { { "online", m->online }, { "offline", m->offline }, { "other", m->other } };
+	for (size_t i = 0; ok && i < sizeof(s) / sizeof(s[0]); i++) {
+		prom_label(l, "state", s[i].state);
+		prom_sample_u64(out, "vbtool_memory_blocks", l, s[i].n);
+	}
+	prom_family(out, "vbtool_memory_block_size_bytes", "gauge", "The size of one memory block (block_size_bytes).");
+	if (ok && m->block_size_bytes.known)
+		prom_sample_u64(out, "vbtool_memory_block_size_bytes", l, m->block_size_bytes.v);
+	prom_family(out, "vbtool_memory_auto_online_info", "gauge",
+		    "What the kernel does with added memory blocks (auto_online_blocks as the policy label); always 1.");
+	if (ok && m->auto_online) {
+		prom_label(l, "policy", m->auto_online);
+		prom_sample_u64(out, "vbtool_memory_auto_online_info", l, 1);
+	}
 }
 
 /* A finding with the same code and severity as an earlier one would be a
@@ -190,6 +298,10 @@ void view_status_prometheus(FILE *out, const struct balloon_report *r)
 		prom_label(&l, "state_name", r->dhv.state_name ? r->dhv.state_name : "");
 		prom_sample_u64(out, "vbtool_hv_balloon_state", &l, r->dhv.state.v);
 	}
+
+	xen_balloon(out, &l, &r->xen);
+	virtio_mem(out, &l, &r->klog);
+	memory_blocks(out, &l, &r->memblocks);
 
 	prom_family(out, "vbtool_uptime_seconds", "gauge", "Seconds since the guest booted (the age of the since-boot counters).");
 	if (r->sys.uptime_s.known)

@@ -148,6 +148,37 @@ static void print_debugfs(FILE *out, const struct balloon_report *r)
 	}
 }
 
+/* What is plugged now, from /proc/iomem (sources/iomem.c): the log's
+ * "plugged" is as of the host's last request. Without root the kernel
+ * shows every address as 0: then ranges only. */
+static void print_iomem(FILE *out, const struct iomem *io)
+{
+	char b1[32], b2[32];
+	if (io->status != SRC_OK)
+		return;
+	const char *hidden = "sizes unknown: /proc/iomem shows every address as 0 to a user who is not root";
+	for (unsigned i = 0; i < io->nregions; i++) {
+		const struct iomem_region *g = &io->regions[i];
+		if (io->addresses_hidden)
+			fprintf(out, "  virtio-mem %s: %u range(s) plugged now, %s\n", g->name, g->ranges, hidden);
+		else
+			fprintf(out, "  virtio-mem %s: %s plugged now in %u range(s), of a %s region (/proc/iomem)\n", g->name,
+				g->plugged_bytes.known ? fmt_kb(b1, sizeof(b1), g->plugged_bytes.v / 1024) : "unknown", g->ranges,
+				g->region_bytes.known ? fmt_kb(b2, sizeof(b2), g->region_bytes.v / 1024) : "unknown");
+	}
+	/* the other drivers' hot-added RAM (virtio-mem's is above) */
+	for (unsigned i = 0; i < io->ndrivers; i++) {
+		const struct iomem_driver *d = &io->drivers[i];
+		if (io->nregions && strcmp(d->name, "virtio_mem") == 0)
+			continue;
+		if (io->addresses_hidden)
+			fprintf(out, "  hot-added System RAM (%s): %u range(s), %s\n", d->name, d->ranges, hidden);
+		else
+			fprintf(out, "  hot-added System RAM (%s): %s in %u range(s) (/proc/iomem)\n", d->name,
+				d->bytes.known ? fmt_kb(b1, sizeof(b1), d->bytes.v / 1024) : "unknown", d->ranges);
+	}
+}
+
 /* virtio-mem: its own line per device, from the driver's log */
 static void print_virtio_mem(FILE *out, const struct balloon_report *r)
 {
@@ -160,6 +191,7 @@ static void print_virtio_mem(FILE *out, const struct balloon_report *r)
 			v->plugged_bytes.known ? fmt_kb(b2, sizeof(b2), v->plugged_bytes.v / 1024) : "unknown",
 			v->block_size_bytes.known ? fmt_kb(b3, sizeof(b3), v->block_size_bytes.v / 1024) : "unknown");
 	}
+	print_iomem(out, &r->iomem);
 	const struct memory_blocks *m = &r->memblocks;
 	if (r->nrelated && m->status == SRC_OK) {
 		/* auto_online_blocks in words (mm/memory_hotplug.c online_type_to_str) */

@@ -52,7 +52,7 @@ FUZZ_TARGET_FILES = \
 	tests/fuzz/fuzz_pressure.c tests/fuzz/fuzz_dbg_virtio.c tests/fuzz/fuzz_dbg_vmw.c \
 	tests/fuzz/fuzz_dbg_hv.c tests/fuzz/fuzz_kmsg.c tests/fuzz/fuzz_numbers.c \
 	tests/fuzz/fuzz_status_tree.c tests/fuzz/fuzz_oom_prefix.c tests/fuzz/fuzz_oom_event.c tests/fuzz/fuzz_qmp.c \
-	tests/fuzz/fuzz_sysroot.c
+	tests/fuzz/fuzz_sysroot.c tests/fuzz/fuzz_iomem.c
 
 # --- static analysis ---------------------------------------------------------
 # Every C file of the program; the configuration is checked in (.clang-tidy,

@@ -88,6 +88,13 @@ class Guest:
         # Memory the guest plugged through a virtio-mem device (bytes): in
         # plugged-memory, never in the balloon's actual (as QEMU does).
         self.vmem = int(opts.get("vmem", 0))
+        # vmemmax=B: a virtio-mem device vm0 of that max-size even when
+        # nothing is plugged; qom-set requested-size moves its size there
+        # vstep= bytes at a time (the guest plugs or unplugs), each step
+        # with QEMU's MEMORY_DEVICE_SIZE_CHANGE event.
+        self.vmem_max = int(opts.get("vmemmax", 0))
+        self.vmem_req = self.vmem
+        self.vstep = int(opts.get("vstep", 64 * MiB))
         # reported=1: statistics from an earlier poll stay although poll=0.
         self.reported = opts.get("reported") == "1"
         # Feature lists, comma-separated short names ("none": empty).
@@ -100,6 +107,9 @@ class Guest:
         self.never = opts.get("never") == "1"
         # nodevice=1: query-balloon answers, but no qom-list or x-query-virtio names the device.
         self.nodevice = opts.get("nodevice") == "1"
+        # oom=N: a 6.12+ guest behind QEMU 9.2+, which adds six statistics
+        # (stat-oom-kills N and the fixed values below).
+        self.oom = opts.get("oom")
         self.target = self.actual
         self.lock = threading.Lock()
 
@@ -109,19 +119,35 @@ class Guest:
             names = ("swap-in", "swap-out", "major-faults", "minor-faults", "free-memory",
                      "total-memory", "available-memory", "disk-caches", "htlb-pgalloc", "htlb-pgfail")
             return {"stats": {"stat-" + n: self.unset for n in names}, "last-update": 0}
-        return {"stats": {"stat-swap-in": 4096, "stat-swap-out": 0,
-                          "stat-major-faults": 12, "stat-minor-faults": 3456,
-                          "stat-free-memory": 180035584, "stat-total-memory": self.total,
-                          "stat-available-memory": self.available, "stat-disk-caches": self.unset,
-                          "stat-htlb-pgalloc": 0, "stat-htlb-pgfail": 0},
-                "last-update": now - self.age if self.poll or self.reported else 0}
+        st = {"stat-swap-in": 4096, "stat-swap-out": 0,
+              "stat-major-faults": 12, "stat-minor-faults": 3456,
+              "stat-free-memory": 180035584, "stat-total-memory": self.total,
+              "stat-available-memory": self.available, "stat-disk-caches": self.unset,
+              "stat-htlb-pgalloc": 0, "stat-htlb-pgfail": 0}
+        if self.oom is not None:
+            st.update({"stat-oom-kills": int(self.oom), "stat-alloc-stalls": 7, "stat-async-scans": 1000,
+                       "stat-direct-scans": 20, "stat-async-reclaims": 900, "stat-direct-reclaims": 15})
+        return {"stats": st, "last-update": now - self.age if self.poll or self.reported else 0}
 
     def follow(self, conn, stop):
         """Moves actual towards target, one BALLOON_CHANGE per step."""
         while not stop.is_set():
             time.sleep(self.period)
             with self.lock:
+                vev = None
+                if self.vmem != self.vmem_req:
+                    d = min(self.vstep, abs(self.vmem_req - self.vmem))
+                    self.vmem += d if self.vmem_req > self.vmem else -d
+                    vev = {"event": "MEMORY_DEVICE_SIZE_CHANGE",
+                           "data": {"id": "vm0", "size": self.vmem,
+                                    "qom-path": "/machine/peripheral/vm0/virtio-backend"},
+                           "timestamp": {"seconds": int(time.time()), "microseconds": 0}}
                 goal = max(self.target, self.floor)
+                if vev:
+                    try:
+                        send(conn, vev)
+                    except OSError:
+                        return
                 if self.actual == goal:
                     continue
                 if self.actual > goal:
@@ -149,11 +175,12 @@ class Guest:
             reply(conn, cmd, {"base-memory": self.ram, "plugged-memory": self.vmem})
         elif name == "query-memory-devices":
             devs = []
-            if self.vmem:
-                devs.append({"type": "virtio-mem", "data": {
-                    "memdev": "/objects/mem1", "memaddr": 4294967296, "block-size": 2097152,
-                    "size": self.vmem, "node": 0, "max-size": 2 * self.vmem,
-                    "requested-size": self.vmem, "id": "vm0"}})
+            if self.vmem or self.vmem_max:
+                with self.lock:
+                    devs.append({"type": "virtio-mem", "data": {
+                        "memdev": "/objects/mem1", "memaddr": 4294967296, "block-size": 2097152,
+                        "size": self.vmem, "node": 0, "max-size": self.vmem_max or 2 * self.vmem,
+                        "requested-size": self.vmem_req, "id": "vm0"}})
             reply(conn, cmd, devs)
         elif name in ("query-balloon", "balloon") and self.balloon == "none":
             error(conn, cmd, "DeviceNotActive", "No balloon device has been activated")
@@ -171,7 +198,8 @@ class Guest:
         elif name == "qom-list" and args.get("path") == "/machine/peripheral" and not self.hidden \
                 and not self.nodevice:
             reply(conn, cmd, [{"name": "type", "type": "string"},
-                              {"name": "balloon0", "type": "child<virtio-balloon-pci>"}])
+                              {"name": "balloon0", "type": "child<virtio-balloon-pci>"}]
+                  + ([{"name": "vm0", "type": "child<virtio-mem-pci>"}] if self.vmem_max else []))
         elif name == "qom-list" and args.get("path", "").startswith("/machine/peripheral"):
             reply(conn, cmd, [{"name": "type", "type": "string"}])
         elif name == "x-query-virtio":
@@ -183,6 +211,11 @@ class Guest:
                 reply(conn, cmd, self.poll)
             else:
                 error(conn, cmd, "GenericError", "Property not found")
+        elif name == "qom-set" and args.get("path") == "/machine/peripheral/vm0" \
+                and args.get("property") == "requested-size" and self.vmem_max:
+            with self.lock:
+                self.vmem_req = int(args["value"])
+            reply(conn, cmd, {})
         elif name == "qom-set" and args.get("path") == path:
             self.poll = int(args["value"])
             reply(conn, cmd, {})

@@ -5,13 +5,14 @@ VM_TESTS = \
 	tests/vm/vm-deflate-off.bats \
 	tests/vm/vm-deflate-on.bats \
 	tests/vm/vm-reset.bats \
-	tests/vm/vm-oom-estimate.bats
+	tests/vm/vm-oom-estimate.bats \
+	tests/vm/vm-virtio-mem.bats
 TESTS += $(VM_TESTS)
 EXTRA_DIST += tests/vm/README tests/vm/vm.bash tests/vm/balloon-tests.bash \
 	tests/vm/mkguest.sh tests/vm/vmctl.py tests/vm/init tests/vm/memhog.c \
 	tests/vm/kernels.sh tests/vm/matrix.sh
 # Console and OOM logs of the last run, kept for CI artifacts.
-CLEANFILES += tests/vm/*.console.log tests/vm/*.oom.log
+CLEANFILES += tests/vm/*.console.log tests/vm/*.oom.log tests/vm/*.status.log
 
 check-vm:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(VM_TESTS)'

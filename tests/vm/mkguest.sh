@@ -82,6 +82,7 @@ inputs=("$0" "$VM_SRC/init" "$VM_SRC/memhog.c" "$TOP_SRCDIR/kmod/vbtool_balloon.
 $have_vbtool && inputs+=("$VBTOOL")
 if [ -f "$STAMP" ] && [ "$(cat "$OUT/release" 2>/dev/null)" = "$RELEASE" ] &&
 	[ "$(cat "$OUT/have-vbtool" 2>/dev/null)" = "$have_vbtool" ] &&
+	[ "$(cat "$OUT/extra-modules" 2>/dev/null)" = "${VM_EXTRA_MODULES:-}" ] &&
 	[ -z "$(find "${inputs[@]}" -newer "$STAMP" 2>/dev/null)" ]; then
 	exit 0
 fi
@@ -131,6 +132,12 @@ add_module() {
 }
 add_module virtio_pci
 add_module virtio_balloon
+# a test file's own drivers (vm-virtio-mem.bats: virtio_mem)
+for m in ${VM_EXTRA_MODULES:-}; do
+	grep -qE "(^|/)$m\.ko(\.[a-z]+)?:" "$MODDIR/modules.dep" || grep -q "/$m\.ko" "$MODDIR/modules.builtin" 2>/dev/null ||
+		missing "kernel $RELEASE has no $m module"
+	add_module "$m"
+done
 cp "$OUT/kmod/vbtool_balloon.ko" "$ROOT/lib/modules/"
 echo "vbtool_balloon.ko" >> "$ROOT/modules.load"
 
@@ -153,4 +160,5 @@ mv "$STAMP.tmp" "$STAMP"
 ln -sf "$KROOT/boot/vmlinuz-$RELEASE" "$OUT/vmlinuz"
 echo "$RELEASE" > "$OUT/release"
 echo "$have_vbtool" > "$OUT/have-vbtool"
+echo "${VM_EXTRA_MODULES:-}" > "$OUT/extra-modules"
 rm -rf "$ROOT"

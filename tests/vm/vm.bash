@@ -58,10 +58,13 @@ vm_boot() {
 	VM_CONSOLE=$VM_LOG_DIR/$name.console.log
 	export VM_DIR VM_NAME VM_CONSOLE QEMU_SYSTEM
 	: > "$VM_CONSOLE"
-	"$QEMU_SYSTEM" -accel tcg -m "$VM_RAM_MIB" -smp 1 \
+	# VM_MEM_OPTS (",maxmem=..."), VM_APPEND and the array VM_QEMU_EXTRA:
+	# a file's own memory layout, kernel arguments and devices (vm-virtio-mem).
+	"$QEMU_SYSTEM" -accel tcg -m "$VM_RAM_MIB${VM_MEM_OPTS:-}" -smp 1 \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-kernel "$VM_GUEST_DIR/vmlinuz" -initrd "$VM_GUEST_DIR/initramfs.cpio.gz" \
-		-append "console=ttyS0 loglevel=5 panic=-1" \
+		-append "console=ttyS0 loglevel=5 panic=-1${VM_APPEND:+ $VM_APPEND}" \
+		${VM_QEMU_EXTRA[@]+"${VM_QEMU_EXTRA[@]}"} \
 		-chardev "file,id=con,path=$VM_CONSOLE" -serial chardev:con \
 		-chardev "socket,id=ctl,path=$VM_DIR/ctl.sock,server=on,wait=off" -serial chardev:ctl \
 		-qmp "unix:$VM_DIR/qmp.sock,server=on,wait=off" \

@@ -9,6 +9,15 @@ lv_virsh() {
 	virsh -q -c "$LIBVIRT_DEFAULT_URI" "$@"
 }
 
+# Gives up a start: why in LV_SKIP, the lock and the daemons let go (a
+# test file that skips must not leave them: bats waits for them, and the
+# next file for the lock).
+lv_give_up() {
+	LV_SKIP=$1
+	lv_stop
+	LVDIR=""
+}
+
 # Sets LVDIR, LIBVIRT_DEFAULT_URI and LV_PREFIX, or LV_SKIP (why not).
 lv_start() {
 	LV_SKIP=""
@@ -25,7 +34,7 @@ lv_start() {
 		9>/tmp/vbtool-libvirtd.lock </dev/null >/dev/null 2>&1 3>&- &
 	echo $! >"$LVDIR/lock.pid"
 	while [ ! -f "$LVDIR/locked" ]; do
-		kill -0 "$(cat "$LVDIR/lock.pid")" 2>/dev/null || { LV_SKIP="another libvirtd test held the lock for 900 s"; return 0; }
+		kill -0 "$(cat "$LVDIR/lock.pid")" 2>/dev/null || { lv_give_up "another libvirtd test held the lock for 900 s"; return 0; }
 		sleep 0.2
 	done
 	cat >"$LVDIR/libvirtd.conf" <<CONF
@@ -43,14 +52,14 @@ CONF
 		sleep 0.2
 	fi
 	if ! PATH="$PATH:/usr/sbin" libvirtd -d -f "$LVDIR/libvirtd.conf" -p "$LVDIR/libvirtd.pid" 2>"$LVDIR/libvirtd.err"; then
-		LV_SKIP="libvirtd cannot start: $(head -c 300 "$LVDIR/libvirtd.err")"
+		lv_give_up "libvirtd cannot start: $(head -c 300 "$LVDIR/libvirtd.err")"
 		return 0
 	fi
 	for _ in $(seq 100); do
 		lv_virsh version >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
-	LV_SKIP="libvirtd did not answer within 10 s (another libvirtd holds the QEMU driver?)"
+	lv_give_up "libvirtd did not answer within 10 s (another libvirtd holds the QEMU driver?)"
 }
 
 # Starts a paused transient domain NAME (prefixed) from tests/data/libvirt/XML.
