@@ -153,7 +153,7 @@ live() { # SOCKETS...: the live view in a 130x40 terminal
 	[ "$(jq -s -c '[.[].events[] | select(.event == "virtio-mem")]' "$out")" = \
 		"[{\"vm\":\"$QDIR/v.sock\",\"event\":\"virtio-mem\",\"device\":\"vmem0\",\"from_size_bytes\":0,\"to_size_bytes\":0,\"from_requested_size_bytes\":0,\"to_requested_size_bytes\":$((256 * MiB))}]" ]
 	[ "$(tail -n 1 "$out" | jq -c '.vms[] | select(.name == "beta") | .virtio_mem_devices')" = \
-		"[{\"id\":\"vmem0\",\"size_bytes\":0,\"requested_size_bytes\":$((256 * MiB)),\"max_size_bytes\":$((2048 * MiB))}]" ]
+		"[{\"id\":\"vmem0\",\"size_bytes\":0,\"requested_size_bytes\":$((256 * MiB)),\"max_size_bytes\":$((2048 * MiB)),\"block_size_bytes\":$((2 * MiB)),\"node\":0,\"memdev\":\"/objects/mem0\"}]" ]
 	[ "$(tail -n 1 "$out" | jq -c '.vms[] | select(.name == "gamma") | [.oom_kills, .stats.alloc_stalls, .stats.direct_reclaims]')" = "[3,7,15]" ]
 	[ "$(head -n 1 "$out" | jq .interval_s)" = 0.5 ]
 	# the text twin names the device and the change

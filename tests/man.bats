@@ -2,6 +2,7 @@
 # The man pages match the code: every option --help names, every finding
 # code and every top-level JSON name of status appear in the pages.
 load helpers
+bats_require_minimum_version 1.5.0
 
 # man source with the roff escapes for '-' removed
 page() { sed 's/\\-/-/g; s/\\(em/-/g' "$TOP_SRCDIR/man/$1"; }

@@ -4,6 +4,7 @@
  * stat-total-memory, memory values come in KiB (libvirt's
  * qemuMonitorJSONGetMemoryStats divides QEMU's bytes by 1024). */
 #include "host/libvirt.h"
+#include "host/host.h"
 #include "base/util.h"
 
 #include <stdlib.h>
@@ -701,3 +702,32 @@ bool host_libvirt_update_device(struct host_libvirt *lv, const char *domain, con
 }
 
 #endif
+
+struct host_libvirt *host_libvirt_open_domain(const char *uri, const char *domain, struct host_target **t,
+					      struct host_vm **vms, size_t *n)
+{
+	char *err = NULL;
+	char *const names[] = { (char *)domain };
+	*t = NULL;
+	*vms = NULL;
+	*n = 0;
+	struct host_libvirt *lv = host_libvirt_open(uri, true, &err);
+	if (!lv || !host_libvirt_collect(lv, names, 1, -1, t, vms, n, &err)) {
+		vb_err_hint(strcmp(err, HOST_LIBVIRT_MISSING) == 0 ? HOST_LIBVIRT_MISSING_HINT : NULL, "target: %s: %s",
+			    domain, err);
+	} else if ((*vms)[0].error) {
+		vb_err_hint((*vms)[0].error_hint, "target: %s: %s", domain, (*vms)[0].error);
+	} else {
+		return lv;
+	}
+	free(err);
+	host_libvirt_close(lv);
+	for (size_t i = 0; i < *n; i++)
+		host_vm_free(&(*vms)[i]);
+	free(*vms);
+	host_targets_free(*t, *n);
+	*t = NULL;
+	*vms = NULL;
+	*n = 0;
+	return NULL;
+}

@@ -30,6 +30,13 @@ void host_libvirt_close(struct host_libvirt *lv);
 bool host_libvirt_collect(struct host_libvirt *lv, char *const *names, size_t n, long stats_interval,
 			  struct host_target **targets, struct host_vm **vms, size_t *nvms, char **err);
 
+/* target --libvirt's start: a read-write connection and the one domain's
+ * host_vm (*t, *vms, *n as host_libvirt_collect gives them). On any error,
+ * the domain's own included, it is printed as "target: DOMAIN: ...",
+ * everything is let go and NULL returned. */
+struct host_libvirt *host_libvirt_open_domain(const char *uri, const char *domain, struct host_target **t,
+					      struct host_vm **vms, size_t *n);
+
 /* The balloon's actual size (balloon.current) of one domain, in bytes. */
 bool host_libvirt_actual(struct host_libvirt *lv, const char *domain, uint64_t *bytes, char **err);
 /* virDomainSetMemoryFlags(VIR_DOMAIN_AFFECT_LIVE): bytes, rounded down to KiB. */

@@ -126,26 +126,16 @@ static int plugged_now(void *ctx, uint64_t *size)
 int host_target_virtio_mem_libvirt(const struct target_request *req)
 {
 	char *err = NULL, *xml = NULL, *dev = NULL;
-	struct host_target *t = NULL;
-	struct host_vm *vms = NULL;
-	size_t n = 0;
-	int code = VB_EXIT_FAILURE;
-	char *const names[] = { (char *)req->domain };
-	struct host_libvirt *lv = host_libvirt_open(req->connect_uri, true, &err);
-	if (!lv || !host_libvirt_collect(lv, names, 1, -1, &t, &vms, &n, &err)) {
-		vb_err_hint(strcmp(err, HOST_LIBVIRT_MISSING) == 0 ? HOST_LIBVIRT_MISSING_HINT : NULL, "target: %s: %s",
-			    req->domain, err);
-		goto out;
-	}
-	if (vms[0].error) {
-		vb_err_hint(vms[0].error_hint, "target: %s: %s", req->domain, vms[0].error);
-		goto out;
-	}
+	struct host_target *t;
+	struct host_vm *vms;
+	size_t n;
+	struct host_libvirt *lv = host_libvirt_open_domain(req->connect_uri, req->domain, &t, &vms, &n);
+	if (!lv)
+		return VB_EXIT_FAILURE;
 	const struct host_virtio_mem *d;
-	code = vmem_check(req, &vms[0], &d);
+	int code = vmem_check(req, &vms[0], &d);
 	if (code != VB_EXIT_OK)
 		goto out;
-	code = VB_EXIT_FAILURE;
 	/* the element as libvirt has it now; libvirt refuses a change to
 	 * anything but <requested> */
 	if (!(xml = host_libvirt_domain_xml(lv, req->domain, &err)))

@@ -260,22 +260,14 @@ static void say_waiting(const struct target_run *r, double wait_s)
 static int target_libvirt(const struct target_request *req, struct target_run *r)
 {
 	char *err = NULL;
-	struct host_target *t = NULL;
-	struct host_vm *vms = NULL;
-	size_t n = 0;
+	struct host_target *t;
+	struct host_vm *vms;
+	size_t n;
 	int code = VB_EXIT_FAILURE;
-	char *const names[] = { (char *)req->domain };
-	struct host_libvirt *lv = host_libvirt_open(req->connect_uri, true, &err);
-	if (!lv || !host_libvirt_collect(lv, names, 1, -1, &t, &vms, &n, &err)) {
-		vb_err_hint(strcmp(err, HOST_LIBVIRT_MISSING) == 0 ? HOST_LIBVIRT_MISSING_HINT : NULL, "target: %s: %s",
-			    r->who, err);
-		goto out;
-	}
+	struct host_libvirt *lv = host_libvirt_open_domain(req->connect_uri, req->domain, &t, &vms, &n);
+	if (!lv)
+		return code;
 	struct host_vm *vm = &vms[0];
-	if (vm->error) {
-		vb_err_hint(vm->error_hint, "target: %s: %s", r->who, vm->error);
-		goto out;
-	}
 	if (!vm->has_balloon) {
 		vb_err_hint("add <memballoon model='virtio'/> to the domain", "target: %s: no balloon device (%s)", r->who,
 			    vm->no_balloon_device ? "memballoon model='none'" : "not in the domain XML");

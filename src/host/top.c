@@ -9,6 +9,7 @@
 #include "host/libvirt.h"
 #include "host/size.h"
 #include "host/values.h"
+#include "host/view.h"
 #include "base/exit_codes.h"
 #include "base/format.h"
 #include "base/term.h"
@@ -239,17 +240,7 @@ static struct json_object *vm_json(const struct host_vm *vm, const char *name, d
 			json_object_object_add(stats, vm->stats[i].name, json_opt_u64(vm->stats[i].value));
 	}
 	json_object_object_add(v, "stats", stats);
-	struct json_object *vmem = json_object_new_array();
-	for (size_t i = 0; i < vm->nvmem_devices; i++) {
-		const struct host_virtio_mem *d = &vm->vmem_devices[i];
-		struct json_object *j = json_object_new_object();
-		json_object_object_add(j, "id", json_str_or_null(d->id));
-		json_object_object_add(j, "size_bytes", json_opt_u64(d->size));
-		json_object_object_add(j, "requested_size_bytes", json_opt_u64(d->requested_size));
-		json_object_object_add(j, "max_size_bytes", json_opt_u64(d->max_size));
-		json_object_array_add(vmem, j);
-	}
-	json_object_object_add(v, "virtio_mem_devices", vmem);
+	json_object_object_add(v, "virtio_mem_devices", host_view_vmem_json(vm));
 	return v;
 }
 

@@ -210,6 +210,24 @@ static struct json_object *jbits(const unsigned *b, size_t n)
 	return a;
 }
 
+struct json_object *host_view_vmem_json(const struct host_vm *vm)
+{
+	struct json_object *vmem = json_object_new_array();
+	for (size_t i = 0; i < vm->nvmem_devices; i++) {
+		const struct host_virtio_mem *d = &vm->vmem_devices[i];
+		struct json_object *j = json_object_new_object();
+		json_object_object_add(j, "id", json_str_or_null(d->id));
+		json_object_object_add(j, "size_bytes", json_opt_u64(d->size));
+		json_object_object_add(j, "requested_size_bytes", json_opt_u64(d->requested_size));
+		json_object_object_add(j, "max_size_bytes", json_opt_u64(d->max_size));
+		json_object_object_add(j, "block_size_bytes", json_opt_u64(d->block_size));
+		json_object_object_add(j, "node", json_opt_u64(d->node));
+		json_object_object_add(j, "memdev", json_str_or_null(d->memdev));
+		json_object_array_add(vmem, j);
+	}
+	return vmem;
+}
+
 static struct json_object *json_vm(const struct host_vm *vm)
 {
 	struct json_object *o = json_object_new_object();
@@ -227,20 +245,7 @@ static struct json_object *json_vm(const struct host_vm *vm)
 	json_object_object_add(o, "plugged_memory_bytes", json_opt_u64(vm->plugged_memory));
 	json_object_object_add(o, "virtio_mem_bytes", json_opt_u64(vm->virtio_mem));
 	json_object_object_add(o, "balloon_ram_bytes", json_opt_u64(vm->balloon_ram));
-	struct json_object *vmem = json_object_new_array();
-	for (size_t i = 0; i < vm->nvmem_devices; i++) {
-		const struct host_virtio_mem *d = &vm->vmem_devices[i];
-		struct json_object *j = json_object_new_object();
-		json_object_object_add(j, "id", json_str_or_null(d->id));
-		json_object_object_add(j, "size_bytes", json_opt_u64(d->size));
-		json_object_object_add(j, "requested_size_bytes", json_opt_u64(d->requested_size));
-		json_object_object_add(j, "max_size_bytes", json_opt_u64(d->max_size));
-		json_object_object_add(j, "block_size_bytes", json_opt_u64(d->block_size));
-		json_object_object_add(j, "node", json_opt_u64(d->node));
-		json_object_object_add(j, "memdev", json_str_or_null(d->memdev));
-		json_object_array_add(vmem, j);
-	}
-	json_object_object_add(o, "virtio_mem_devices", vmem);
+	json_object_object_add(o, "virtio_mem_devices", host_view_vmem_json(vm));
 	json_object_object_add(o, "balloon_device",
 			       vm->error || (!vm->has_balloon && !vm->no_balloon_device)
 				       ? NULL

@@ -11,6 +11,8 @@
 
 void host_view_text(FILE *out, const struct host_vm *vms, size_t n);
 struct json_object *host_view_json(const struct host_vm *vms, size_t n);
+/* vms[].virtio_mem_devices, also in top's host frames. */
+struct json_object *host_view_vmem_json(const struct host_vm *vm);
 /* The vbtool_vm_* Prometheus families (host/prometheus.c). */
 void host_view_prometheus(FILE *out, const struct host_vm *vms, size_t n);
 /* Statistics measured in bytes (the others are counts). */
