@@ -78,7 +78,14 @@ bool json_fputs(FILE *out, const char *s)
 	bool ok = true;
 	size_t n = strlen(s), run = 0;
 	for (size_t i = 0; ok && i < n;) {
-		while (i + run < n && (unsigned char)s[i + run] < 0x7f) /* ASCII below DEL: as it is */
+		/* ASCII below DEL goes as it is: eight bytes at a time while no
+		 * byte is 0x7f or above (+1 sets the top bit of a 0x7f) */
+		for (uint64_t w; i + run + 8 <= n; run += 8) {
+			memcpy(&w, s + i + run, 8);
+			if (((w + 0x0101010101010101u) | w) & 0x8080808080808080u)
+				break;
+		}
+		while (i + run < n && (unsigned char)s[i + run] < 0x7f)
 			run++;
 		unsigned char c = (unsigned char)s[i + run];
 		size_t len = i + run < n ? term_utf8_len(s + i + run, n - i - run) : 0;

@@ -80,5 +80,19 @@ int main(void)
 	fclose(f);
 	is_str(mem, "[\"??\", \"\\u009f\"]", "bytes that are not UTF-8 become '?'");
 	free(mem);
+	/* ASCII goes eight bytes at a time: DEL, a C1 and an invalid byte at
+	 * every place of a word, after 0 to 16 plain bytes, and at the end */
+	for (size_t at = 0; at <= 16; at++) {
+		char in[40], want[64];
+		memset(in, 'x', at);
+		snprintf(in + at, sizeof(in) - at, "\x7f" "y\xc2\x85" "z\xff");
+		memset(want, 'x', at);
+		snprintf(want + at, sizeof(want) - at, "\\u007fy\\u0085z?");
+		f = open_memstream(&mem, &len);
+		json_fputs(f, in);
+		fclose(f);
+		is_str(mem, want, "DEL, C1 and a bad byte after %zu plain bytes", at);
+		free(mem);
+	}
 	return tap_done();
 }
