@@ -117,6 +117,20 @@ wait_current() {
 	! grep -q tainted "/var/log/libvirt/qemu/$D.log"
 }
 
+# libvirt counts plugged virtio-mem memory in the balloon's sizes (the first
+# test: balloon.current = the cell + what is plugged): a balloon target
+# through libvirt would be off by it, so it is refused and nothing is sent.
+@test "libvirt vmem vm: a balloon target is refused while virtio-mem has memory plugged" {
+	wait_current 524288 # the test before plugged 512 MiB
+	before=$(lv_virsh domstats "$D" --balloon | sed -n 's/^ *balloon.current=//p')
+	run --separate-stderr "$VBTOOL" target --libvirt "$D" 400M
+	assert_failure 1
+	[[ "$stderr" =~ "virtio-mem has 512"(\.0)?" MiB plugged, which libvirt counts in the balloon's sizes: not sent" ]]
+	[[ "$stderr" == *"--virtio-mem ID SIZE"* ]]
+	sleep 2
+	[ "$(lv_virsh domstats "$D" --balloon | sed -n 's/^ *balloon.current=//p')" = "$before" ]
+}
+
 @test "libvirt vmem vm: an unplug below the safe floor is refused; a smaller one goes through" {
 	# the guest holds 450 MiB: what it uses is then more than the 512 MiB
 	# cell less the 256 MiB margin, so taking virtio-mem down to 2 MiB

@@ -268,6 +268,17 @@ static int target_libvirt(const struct target_request *req, struct target_run *r
 	if (!lv)
 		return code;
 	struct host_vm *vm = &vms[0];
+	if (vm->nvmem_devices && (!vm->virtio_mem.known || vm->virtio_mem.v)) {
+		/* libvirt's balloon.current and its memory size count what
+		 * virtio-mem plugged: sent or read through libvirt, a balloon size
+		 * would be off by that much (and --wait never see it arrive) */
+		char b[32];
+		vb_err_hint("resize the virtio-mem device (--virtio-mem ID SIZE), or the balloon with --qmp",
+			    "target: %s: virtio-mem has %s plugged, which libvirt counts in the balloon's sizes: not "
+			    "sent",
+			    r->who, vm->virtio_mem.known ? fmt_bytes(b, sizeof(b), vm->virtio_mem.v) : "an unknown amount");
+		goto out;
+	}
 	if (!vm->has_balloon) {
 		vb_err_hint("add <memballoon model='virtio'/> to the domain", "target: %s: no balloon device (%s)", r->who,
 			    vm->no_balloon_device ? "memballoon model='none'" : "not in the domain XML");
