@@ -45,3 +45,29 @@ T="$EXAMPLES/virtio-mem-plugged"
 	run "$VBTOOL" status --sysroot "$BATS_TEST_TMPDIR/t" --json
 	[ "$(jq -c '[.virtio_mem[] | .name, .requested_bytes, .plugged_bytes]' <<<"$output")" = '["virtio1",2147483648,1073741824]' ]
 }
+
+# memmap_on_memory (mm/memory_hotplug.c, CONFIG_MHP_MEMMAP_ON_MEMORY): "Y" or
+# "N" (param_get_bool), from 6.6 also "force" (get_memmap_mode); the example
+# trees have no such file: null, and the text says nothing of it.
+@test "virtio-mem: memmap_on_memory as the kernel prints it, null without the file; collect captures it" {
+	run "$VBTOOL" status --sysroot "$T" --json
+	[ "$(jq -c .memory_blocks.memmap_on_memory <<<"$output")" = null ]
+	run "$VBTOOL" status --sysroot "$T"
+	assert_line --partial "memory blocks 24 online, 0 offline (new memory is onlined, movable zone)"
+	local c=$BATS_TEST_TMPDIR/tree
+	cp -a "$T" "$c"
+	mkdir -p "$c/sys/module/memory_hotplug/parameters"
+	for v in Y N force; do
+		echo "$v" >"$c/sys/module/memory_hotplug/parameters/memmap_on_memory"
+		run "$VBTOOL" status --sysroot "$c" --json
+		[ "$(jq -r .memory_blocks.memmap_on_memory <<<"$output")" = "$v" ]
+	done
+	run "$VBTOOL" status --sysroot "$c"
+	assert_line --partial "(new memory is onlined, movable zone; its memmap on the block itself (forced))"
+	echo N >"$c/sys/module/memory_hotplug/parameters/memmap_on_memory"
+	run "$VBTOOL" status --sysroot "$c"
+	assert_line --partial "(new memory is onlined, movable zone; its memmap taken from the memory already there)"
+	(cd "$BATS_TEST_TMPDIR" && "$VBTOOL" --sysroot "$c" collect -o c.tar.gz 2>/dev/null)
+	run tar -xzOf "$BATS_TEST_TMPDIR/c.tar.gz" --wildcards '*/sys/module/memory_hotplug/parameters/memmap_on_memory'
+	assert_output N
+}

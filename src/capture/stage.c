@@ -160,6 +160,7 @@ static void capture_memory_blocks(struct capture *c, bool xen)
 		return;
 	copy_file(c, SYS_MEMORY_DIR "/block_size_bytes", SYSFS_ATTR_MAX);
 	copy_file(c, SYS_MEMORY_DIR "/auto_online_blocks", SYSFS_ATTR_MAX);
+	copy_file(c, SYS_MEMMAP_ON_MEMORY, SYSFS_ATTR_MAX);
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (strncmp(de->d_name, "memory", 6) != 0 || !de->d_name[6] || strchr(de->d_name, '/'))

@@ -122,6 +122,7 @@ void report_free(struct balloon_report *r)
 	dbg_virtio_free(&r->dvirtio_module);
 	dbg_hv_free(&r->dhv);
 	free(r->memblocks.auto_online);
+	free(r->memblocks.memmap_on_memory);
 	free(r->klog.last_out_of_puff);
 	free(r->klog.last_hv_hot_add_failed);
 	for (size_t i = 0; i < r->nfindings; i++)

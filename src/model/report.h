@@ -138,6 +138,7 @@ struct memory_blocks {
 	enum src_status status;
 	struct opt_u64 block_size_bytes; /* block_size_bytes, hex */
 	char *auto_online;               /* auto_online_blocks: "online", "offline", "online_movable", ... */
+	char *memmap_on_memory;          /* "Y", "N", "force"; NULL: no such file */
 	unsigned online, offline, other; /* memoryN/state */
 };
 

@@ -41,6 +41,7 @@ void memory_blocks_scan(struct balloon_report *r)
 		report_add_problem(r, SYS_MEMORY_DIR "/block_size_bytes", NULL, "not a hexadecimal size: ignored");
 	free(bs);
 	m->auto_online = source_value(r, SYS_MEMORY_DIR "/auto_online_blocks");
+	m->memmap_on_memory = source_value(r, SYS_MEMMAP_ON_MEMORY);
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (!is_block_name(de->d_name))

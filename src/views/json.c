@@ -351,6 +351,7 @@ struct json_object *view_status_json(const struct balloon_report *r)
 	ADD(mb, "status", json_object_new_string(src_status_name(r->memblocks.status)));
 	ADD(mb, "block_size_bytes", json_opt_u64(r->memblocks.block_size_bytes));
 	ADD(mb, "auto_online_blocks", json_str_or_null(r->memblocks.auto_online));
+	ADD(mb, "memmap_on_memory", json_str_or_null(r->memblocks.memmap_on_memory));
 	ADD(mb, "online", json_object_new_int64(r->memblocks.online));
 	ADD(mb, "offline", json_object_new_int64(r->memblocks.offline));
 	ADD(mb, "other", json_object_new_int64(r->memblocks.other));

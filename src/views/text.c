@@ -202,7 +202,15 @@ static void print_virtio_mem(FILE *out, const struct balloon_report *r)
 				    : strcmp(a, "online_kernel") == 0  ? "onlined, kernel zone"
 				    : strcmp(a, "online_movable") == 0 ? "onlined, movable zone"
 								       : a;
-		fprintf(out, "  memory blocks %u online, %u offline (new memory is %s)\n", m->online, m->offline, words);
+		/* memmap_on_memory: where an added block's struct pages go */
+		const char *mm = m->memmap_on_memory;
+		const char *memmap = !mm			   ? ""
+				     : strcmp(mm, "N") == 0	   ? "; its memmap taken from the memory already there"
+				     : strcmp(mm, "Y") == 0	   ? "; its memmap on the block itself"
+				     : strcmp(mm, "force") == 0 ? "; its memmap on the block itself (forced)"
+								 : "";
+		fprintf(out, "  memory blocks %u online, %u offline (new memory is %s%s)\n", m->online, m->offline, words,
+			memmap);
 	}
 }
 
