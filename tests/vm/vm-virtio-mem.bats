@@ -47,6 +47,13 @@ guest_memtotal_kb() {
 	guest -- cat /proc/meminfo | sed -n 's/^MemTotal: *\([0-9]*\) kB$/\1/p'
 }
 
+# The guest's own memmap_on_memory ("Y", "N", "force"), "none" without it.
+guest_memmap_on_memory() {
+	local v
+	v=$(guest -- 'cat /sys/module/memory_hotplug/parameters/memmap_on_memory 2>/dev/null' | tr -d ' \r')
+	echo "${v:-none}"
+}
+
 # The guest's memory blocks that are online, counted from its own files.
 guest_online_blocks() {
 	guest -- 'grep -l "^online$" /sys/devices/system/memory/memory*/state | wc -l' | tr -d ' \r'
@@ -96,6 +103,7 @@ check_guest_answer() {
 	bs=$((0x$(guest -- cat /sys/devices/system/memory/block_size_bytes)))
 	assert_equal "$(gj '.memory_blocks | [.block_size_bytes, .auto_online_blocks, .online, .offline]')" \
 		"[$bs,\"$(guest -- cat /sys/devices/system/memory/auto_online_blocks)\",$(guest_online_blocks),0]"
+	assert_equal "$(gj '.memory_blocks.memmap_on_memory // "none"')" "\"$(guest_memmap_on_memory)\""
 	# /proc/iomem: the device's region is QEMU's max-size at QEMU's memaddr,
 	# plugged is QEMU's size; the guest's own file (root: real addresses)
 	guest -- cat /proc/iomem > "$BATS_TEST_TMPDIR/iomem"
@@ -143,7 +151,14 @@ check_host_answer() {
 	echo "$output" > "$VM_LOG_DIR/virtio-mem.status.log"
 	assert_line --regexp "^  virtio-mem virtio[0-9]+: requested 768.0 MiB, plugged 256.0 MiB when the host last asked, device block 2.0 MiB \(kernel log\)$"
 	assert_line --regexp "^  virtio-mem virtio[0-9]+: 768.0 MiB plugged now in 1 range\(s\), of a 1.0 GiB region \(/proc/iomem\)$"
-	assert_line "  memory blocks $(guest_online_blocks) online, 0 offline (new memory is onlined, movable zone)"
+	# where an added block's struct pages go, in the words of the guest's file
+	case $(guest_memmap_on_memory) in
+	N) mm="; its memmap taken from the memory already there" ;;
+	Y) mm="; its memmap on the block itself" ;;
+	force) mm="; its memmap on the block itself (forced)" ;;
+	*) mm="" ;;
+	esac
+	assert_line "  memory blocks $(guest_online_blocks) online, 0 offline (new memory is onlined, movable zone$mm)"
 }
 
 @test "vm virtio-mem: after the grow vbtool's host answer is QEMU's" {
