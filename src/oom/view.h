@@ -9,6 +9,13 @@
 #include "oom/event.h"
 #include "oom/verdict.h"
 
+/* For the --json views: a key that is a string literal, added once to its
+ * object. json-c neither copies it nor looks for it first (a tenth of
+ * --json's time). Keys made at run time, or that may repeat, go through
+ * json_object_object_add. */
+#define OOM_JSON_ADD(o, k, v) \
+	json_object_object_add_ex((o), (k), (v), JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)
+
 struct oom_input_info {
 	const char *name;   /* as given; "-" stdin, "/dev/kmsg" live */
 	const char *format; /* plain, gzip, xz, zstd, kmsg; NULL when not opened */

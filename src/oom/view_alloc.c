@@ -9,12 +9,7 @@
 #include "oom/zones.h"
 #include "base/format.h"
 
-/* Every key here is a string literal added once to its object: json-c
- * neither copies it nor looks for it first (a tenth of --json's time).
- * Keys made at run time, or that may repeat, go through
- * json_object_object_add. */
-#define ADD(o, k, v) \
-	json_object_object_add_ex((o), (k), (v), JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)
+#define ADD OOM_JSON_ADD
 
 static struct json_object *tri_json(int v)
 {

@@ -10,12 +10,7 @@
 #include "base/format.h"
 #include "base/util.h"
 
-/* Every key here is a string literal added once to its object: json-c
- * neither copies it nor looks for it first (a tenth of --json's time).
- * Keys made at run time, or that may repeat, go through
- * json_object_object_add. */
-#define ADD(o, k, v) \
-	json_object_object_add_ex((o), (k), (v), JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)
+#define ADD OOM_JSON_ADD
 
 static struct opt_u64 kb_of(const struct oom_event *e, struct opt_u64 pages)
 {
