@@ -721,13 +721,18 @@ struct host_libvirt *host_libvirt_open_domain(const char *uri, const char *domai
 		return lv;
 	}
 	free(err);
-	host_libvirt_close(lv);
-	for (size_t i = 0; i < *n; i++)
-		host_vm_free(&(*vms)[i]);
-	free(*vms);
-	host_targets_free(*t, *n);
+	host_libvirt_close_domain(lv, *t, *vms, *n);
 	*t = NULL;
 	*vms = NULL;
 	*n = 0;
 	return NULL;
+}
+
+void host_libvirt_close_domain(struct host_libvirt *lv, struct host_target *t, struct host_vm *vms, size_t n)
+{
+	host_libvirt_close(lv);
+	for (size_t i = 0; i < n; i++)
+		host_vm_free(&vms[i]);
+	free(vms);
+	host_targets_free(t, n);
 }

@@ -36,6 +36,8 @@ bool host_libvirt_collect(struct host_libvirt *lv, char *const *names, size_t n,
  * everything is let go and NULL returned. */
 struct host_libvirt *host_libvirt_open_domain(const char *uri, const char *domain, struct host_target **t,
 					      struct host_vm **vms, size_t *n);
+/* Lets go of what host_libvirt_open_domain gave (lv may be NULL). */
+void host_libvirt_close_domain(struct host_libvirt *lv, struct host_target *t, struct host_vm *vms, size_t n);
 
 /* The balloon's actual size (balloon.current) of one domain, in bytes. */
 bool host_libvirt_actual(struct host_libvirt *lv, const char *domain, uint64_t *bytes, char **err);

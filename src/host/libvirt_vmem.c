@@ -169,10 +169,6 @@ out:
 	free(err);
 	free(xml);
 	free(dev);
-	host_libvirt_close(lv);
-	for (size_t i = 0; i < n; i++)
-		host_vm_free(&vms[i]);
-	free(vms);
-	host_targets_free(t, n);
+	host_libvirt_close_domain(lv, t, vms, n);
 	return code;
 }

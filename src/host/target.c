@@ -337,11 +337,7 @@ static int target_libvirt(const struct target_request *req, struct target_run *r
 		print_outcome(r, req->wait_s >= 0, code);
 out:
 	free(err);
-	host_libvirt_close(lv);
-	for (size_t i = 0; i < n; i++)
-		host_vm_free(&vms[i]);
-	free(vms);
-	host_targets_free(t, n);
+	host_libvirt_close_domain(lv, t, vms, n);
 	return code;
 }
 
