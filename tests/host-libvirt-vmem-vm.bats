@@ -41,13 +41,8 @@ setup_file() {
 	fi
 	chmod -R a+rX "$G"
 	echo "$G" >"$BATS_FILE_TMPDIR/guestdir"
-	lv_start
-	if [ -n "$LV_SKIP" ]; then
-		lv_stop # lv_start may hold the lock and a virtlogd when it gives up
-		[ -z "${CI:-}" ] || { echo "$LV_SKIP" >&2; return 1; }
-		echo "$LV_SKIP" >"$BATS_FILE_TMPDIR/skip"
-		return 0
-	fi
+	lv_start_file || return 1
+	[ -z "$LV_SKIP" ] || return 0
 	echo "$LVDIR" >"$BATS_FILE_TMPDIR/lvdir"
 	sed -e "s/@NAME@/${LV_PREFIX}vmemg/" -e "s|@DIR@|$G|g" "$LV_XML/booted-vmem.xml" >"$LVDIR/vmemg.xml"
 	lv_virsh create "$LVDIR/vmemg.xml" >/dev/null

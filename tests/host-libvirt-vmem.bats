@@ -20,13 +20,8 @@ built_with_libvirt() {
 setup_file() {
 	built_with_libvirt || return 0
 	source "$TOP_SRCDIR/tests/data/libvirt/libvirtd.bash"
-	lv_start
-	if [ -n "$LV_SKIP" ]; then
-		lv_stop # lv_start may hold the lock and a virtlogd when it gives up
-		[ -z "${CI:-}" ] || { echo "$LV_SKIP" >&2; return 1; }
-		echo "$LV_SKIP" >"$BATS_FILE_TMPDIR/skip"
-		return 0
-	fi
+	lv_start_file || return 1
+	[ -z "$LV_SKIP" ] || return 0
 	lv_create vm vmem.xml
 	echo "$LVDIR" >"$BATS_FILE_TMPDIR/lvdir"
 }

@@ -17,13 +17,8 @@ built_with_libvirt() {
 setup_file() {
 	built_with_libvirt || return 0
 	source "$TOP_SRCDIR/tests/data/libvirt/libvirtd.bash"
-	lv_start
-	if [ -n "$LV_SKIP" ]; then
-		# bats cannot skip here: setup() does, with this reason. CI has libvirt.
-		[ -z "${CI:-}" ] || { echo "$LV_SKIP" >&2; return 1; }
-		echo "$LV_SKIP" >"$BATS_FILE_TMPDIR/skip"
-		return 0
-	fi
+	lv_start_file || return 1
+	[ -z "$LV_SKIP" ] || return 0
 	lv_create plain balloon.xml
 	lv_create none none.xml
 	lv_create feat features.xml
