@@ -14,62 +14,18 @@ bats_require_minimum_version 1.5.0
 
 MiB=$((1024 * 1024))
 
+source "$TOP_SRCDIR/tests/data/libvirt/libvirtd.bash"
+
 setup_file() {
-	grep -q '^#define HAVE_LIBVIRT 1' "$TOP_BUILDDIR/config.h" || { echo "no libvirt" >"$BATS_FILE_TMPDIR/skip"; return 0; }
-	# a booted guest, as in tests/vm: not again in the sanitizer build
-	if [ -n "${VBTOOL_SKIP_VM:-}" ]; then
-		echo "VBTOOL_SKIP_VM is set (the guest tests ran in another build)" >"$BATS_FILE_TMPDIR/skip"
-		return 0
-	fi
-	source "$TOP_SRCDIR/tests/data/libvirt/libvirtd.bash"
-	G=$(mktemp -d /tmp/vbtool-lvmg.XXXXXX)
-	chmod 0777 "$G" # libvirt's QEMU user reads the guest's files
-	# CONFIG_VIRTIO_MEM=m in Debian's 6.1; its kernel when installed
-	for r in $(ls /lib/modules 2>/dev/null | grep -E '^6\.1\.[0-9]+-[0-9]+-amd64$' | sort -rV); do
-		: "${VM_KERNEL_RELEASE:=$r}"
-	done
-	export VM_KERNEL_RELEASE
-	if ! VM_EXTRA_MODULES=virtio_mem bash "$VM_SRC/mkguest.sh" "$G" >"$BATS_FILE_TMPDIR/mkguest.log" 2>&1; then
-		echo "guest test bed: $(tail -n 1 "$BATS_FILE_TMPDIR/mkguest.log")" >"$BATS_FILE_TMPDIR/skip"
-		rm -rf "$G"
-		return 0
-	fi
-	if ! grep -qw virtio_mem "$G/extra-modules" 2>/dev/null; then
-		echo "the guest test bed has no virtio_mem module (mkguest.sh without VM_EXTRA_MODULES)" >"$BATS_FILE_TMPDIR/skip"
-		rm -rf "$G"
-		return 0
-	fi
-	chmod -R a+rX "$G"
-	echo "$G" >"$BATS_FILE_TMPDIR/guestdir"
-	lv_start_file || return 1
-	[ -z "$LV_SKIP" ] || return 0
-	echo "$LVDIR" >"$BATS_FILE_TMPDIR/lvdir"
-	sed -e "s/@NAME@/${LV_PREFIX}vmemg/" -e "s|@DIR@|$G|g" "$LV_XML/booted-vmem.xml" >"$LVDIR/vmemg.xml"
-	lv_virsh create "$LVDIR/vmemg.xml" >/dev/null
-	for _ in $(seq 1200); do
-		grep -q '^vbtool-guest: ready' "$G/console.log" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "guest did not boot within 120 s" >&2
-	tail -n 20 "$G/console.log" >&2
-	return 1
+	lv_guest_setup_file vmemg booted-vmem.xml virtio_mem
 }
 
 teardown_file() {
-	if [ -f "$BATS_FILE_TMPDIR/lvdir" ]; then
-		source "$TOP_SRCDIR/tests/data/libvirt/libvirtd.bash"
-		LVDIR=$(cat "$BATS_FILE_TMPDIR/lvdir")
-		lv_stop
-	fi
-	[ ! -f "$BATS_FILE_TMPDIR/guestdir" ] || rm -rf "$(cat "$BATS_FILE_TMPDIR/guestdir")"
+	lv_guest_teardown_file
 }
 
 setup() {
-	[ ! -f "$BATS_FILE_TMPDIR/skip" ] || skip "$(cat "$BATS_FILE_TMPDIR/skip")"
-	source "$TOP_SRCDIR/tests/data/libvirt/libvirtd.bash"
-	G=$(cat "$BATS_FILE_TMPDIR/guestdir")
-	VM_DIR=$G # vm.bash's guest() talks to $VM_DIR/ctl.sock
-	D=${LV_PREFIX}vmemg
+	lv_guest_setup vmemg
 }
 
 # libvirt's own <requested> / <current> of the device, in KiB.

@@ -100,3 +100,72 @@ lv_stop() {
 	[ -z "$LV_PREFIX" ] || rm -f /var/log/libvirt/qemu/"$LV_PREFIX"*.log
 	rm -rf "$LVDIR"
 }
+
+# ---- a booted guest under libvirt (host-libvirt-vm.bats, -vmem-vm.bats) ----
+# The guest test bed of tests/vm (mkguest.sh; the file loads vm/vm) booted
+# as domain NAME from tests/data/libvirt/XML, for a whole test file. What a
+# test needs goes through files in $BATS_FILE_TMPDIR: skip (the reason),
+# guestdir, lvdir.
+
+# lv_guest_setup_file NAME XML [MODULE]: in setup_file. MODULE: a module the
+# guest must load (mkguest.sh's VM_EXTRA_MODULES), from Debian's 6.1 kernel
+# when installed. Returns 1 only to fail the file.
+lv_guest_setup_file() {
+	local name=$1 xml=$2 module=${3:-} r
+	grep -q '^#define HAVE_LIBVIRT 1' "$TOP_BUILDDIR/config.h" || { echo "no libvirt" >"$BATS_FILE_TMPDIR/skip"; return 0; }
+	# a booted guest, as in tests/vm: not again in the sanitizer build
+	if [ -n "${VBTOOL_SKIP_VM:-}" ]; then
+		echo "VBTOOL_SKIP_VM is set (the guest tests ran in another build)" >"$BATS_FILE_TMPDIR/skip"
+		return 0
+	fi
+	G=$(mktemp -d /tmp/vbtool-lvg.XXXXXX)
+	chmod 0777 "$G" # libvirt's QEMU user reads the guest's files
+	if [ -n "$module" ]; then
+		for r in $(ls /lib/modules 2>/dev/null | grep -E '^6\.1\.[0-9]+-[0-9]+-amd64$' | sort -rV); do
+			: "${VM_KERNEL_RELEASE:=$r}"
+		done
+		export VM_KERNEL_RELEASE
+	fi
+	if ! VM_EXTRA_MODULES=$module bash "$VM_SRC/mkguest.sh" "$G" >"$BATS_FILE_TMPDIR/mkguest.log" 2>&1; then
+		echo "guest test bed: $(tail -n 1 "$BATS_FILE_TMPDIR/mkguest.log")" >"$BATS_FILE_TMPDIR/skip"
+		rm -rf "$G"
+		return 0
+	fi
+	if [ -n "$module" ] && ! grep -qw "$module" "$G/extra-modules" 2>/dev/null; then
+		echo "the guest test bed has no $module module (mkguest.sh without VM_EXTRA_MODULES)" >"$BATS_FILE_TMPDIR/skip"
+		rm -rf "$G"
+		return 0
+	fi
+	chmod -R a+rX "$G"
+	echo "$G" >"$BATS_FILE_TMPDIR/guestdir"
+	lv_start_file || return 1
+	[ -z "$LV_SKIP" ] || return 0
+	echo "$LVDIR" >"$BATS_FILE_TMPDIR/lvdir"
+	sed -e "s/@NAME@/${LV_PREFIX}$name/" -e "s|@DIR@|$G|g" "$LV_XML/$xml" >"$LVDIR/$name.xml"
+	lv_virsh create "$LVDIR/$name.xml" >/dev/null
+	for _ in $(seq 1200); do
+		grep -q '^vbtool-guest: ready' "$G/console.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "guest did not boot within 120 s" >&2
+	tail -n 20 "$G/console.log" >&2
+	return 1
+}
+
+# In teardown_file: the domain, the daemons and the guest's files go.
+lv_guest_teardown_file() {
+	if [ -f "$BATS_FILE_TMPDIR/lvdir" ]; then
+		LVDIR=$(cat "$BATS_FILE_TMPDIR/lvdir")
+		lv_stop
+	fi
+	[ ! -f "$BATS_FILE_TMPDIR/guestdir" ] || rm -rf "$(cat "$BATS_FILE_TMPDIR/guestdir")"
+}
+
+# lv_guest_setup NAME: in setup: skips with the file's reason, else sets G,
+# VM_DIR (vm.bash's guest() talks to $VM_DIR/ctl.sock) and D, the domain.
+lv_guest_setup() {
+	[ ! -f "$BATS_FILE_TMPDIR/skip" ] || skip "$(cat "$BATS_FILE_TMPDIR/skip")"
+	G=$(cat "$BATS_FILE_TMPDIR/guestdir")
+	VM_DIR=$G
+	D=${LV_PREFIX}$1
+}
