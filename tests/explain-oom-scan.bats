@@ -156,3 +156,25 @@ split_report() {
 	run "$VBTOOL" explain-oom --json "$big"
 	assert_equal "$(jq -r '[.events[].victim.pid] | map(tostring) | join(" ")' <<<"$output")" "$want"
 }
+
+# The read-ahead thread finds a mapped window's key lines for the scan, at
+# most 4096 a window (AHEAD_KEYS in src/oom/scan.c); the scan finds the rest
+# itself. 20000 lines of 24 bytes holding "oom" (480 kB: one window holds
+# at least 10000 of them) with a kill line after every 1000th, pid 5000 +
+# i: each must still be found, past the list's end too.
+@test "scan: kill lines among more key lines than the read-ahead lists in a window are all found" {
+	local f=$BATS_TEST_TMPDIR/keys.log
+	{
+		chatter 300000
+		awk 'BEGIN { for (i = 0; i < 20000; i++) {
+			printf("[%12.6f] zoom: room\n", 300 + i / 1000)
+			if (i % 1000 == 999)
+				printf("[%12.6f] Out of memory: Killed process %d (memhog) total-vm:10kB, anon-rss:8kB, file-rss:0kB, shmem-rss:0kB\n", 300 + i / 1000, 5000 + int(i / 1000))
+		} }'
+		chatter 2000
+	} >"$f"
+	[ "$(stat -c %s "$f")" -gt $((16 * 1024 * 1024)) ]
+	run "$VBTOOL" explain-oom --json "$f"
+	assert_success
+	assert_equal "$(jq -r '[.events[].victim.pid] | map(tostring) | join(" ")' <<<"$output")" "$(seq 5000 5019 | paste -sd' ')"
+}

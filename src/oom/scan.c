@@ -196,7 +196,29 @@ struct scan {
 	const char *base;  /* buf, or a mapped window of the file */
 	uint64_t base_off; /* stream offset of base[0] */
 	bool want;	   /* the parser asked for the next line */
+	/* A mapped window's keys, found by the read-ahead thread: the first
+	 * key of each line holding one, as offsets from base, for the lines
+	 * before base + keys_end; NULL: none found ahead. */
+	const uint32_t *keys;
+	size_t nkeys, ki;
+	size_t keys_end;
 };
+
+/* The first key at or after q, a line start, in [q, lim). */
+static const char *next_key(struct scan *s, const char *q, const char *lim)
+{
+	if (s->keys) {
+		while (s->ki < s->nkeys && s->base + s->keys[s->ki] < q)
+			s->ki++;
+		if (s->ki < s->nkeys)
+			return s->base + s->keys[s->ki] < lim ? s->base + s->keys[s->ki] : NULL;
+		if (s->base + s->keys_end >= lim)
+			return NULL;
+		if (q < s->base + s->keys_end)
+			q = s->base + s->keys_end;
+	}
+	return find_key(s->base, q, lim, true);
+}
 
 /* Complete lines in [q, lim): the hot loop. */
 static void scan_lines(struct scan *s, const char *q, const char *lim)
@@ -205,7 +227,7 @@ static void scan_lines(struct scan *s, const char *q, const char *lim)
 		const char *ls = q;
 		bool key = !s->want;
 		if (key) {
-			const char *k = find_key(s->base, q, lim, true);
+			const char *k = next_key(s, q, lim);
 			if (!k)
 				return;
 			const char *nl = k > q ? memrchr(q, '\n', (size_t)(k - q)) : NULL;
@@ -215,7 +237,7 @@ static void scan_lines(struct scan *s, const char *q, const char *lim)
 		if (!e)
 			e = lim;
 		if (!key) /* a line the parser asked for: it may hold a key too */
-			key = find_key(s->base, ls, e, true) != NULL;
+			key = next_key(s, ls, e) != NULL;
 		s->want = oom_parser_line(s->p, ls, (size_t)(e - ls), s->base_off + (uint64_t)(ls - s->base), key, false);
 		q = e + 1;
 	}
@@ -256,17 +278,60 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
  * fault maps that much (the kernel's fault-around), where MAP_POPULATE
  * maps page by page, at 16 times the faults. */
 #define FAULT_STEP ((size_t)64 << 10)
+/* It also finds the window's keys (the scan's other fifth), at most
+ * AHEAD_KEYS lines' worth; the scan finds any past them itself. */
+#define AHEAD_KEYS 4096
 struct ahead {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int fd;
 	uint64_t off, len; /* the window asked for */
+	uint64_t start;	   /* the file offset of its first whole line */
 	char *map;	   /* it, or MAP_FAILED */
 	char *done;	   /* a window to unmap */
 	size_t done_len;
+	uint32_t *keys[2]; /* the window being read's, the next one's */
+	unsigned slot;	   /* keys[slot] is filled next */
+	const uint32_t *found; /* the taken window's keys, NULL when none */
+	size_t nfound, found_end;
 	bool asked, ready, quit;
 	bool running;
 };
+
+/* The first key of each line of [q, lim), lines whole, as offsets from
+ * base into keys (at most AHEAD_KEYS). Returns how far that covers, as an
+ * offset from base: lim, or the line after the last key that fitted. */
+static size_t find_line_keys(const char *base, const char *q, const char *lim, uint32_t *keys, size_t *n)
+{
+	*n = 0;
+	while (q < lim) {
+		if (*n == AHEAD_KEYS)
+			return (size_t)(q - base);
+		const char *k = find_key(base, q, lim, true);
+		if (!k)
+			break;
+		keys[(*n)++] = (uint32_t)(k - base);
+		const char *e = memchr(k, '\n', (size_t)(lim - k));
+		if (!e)
+			break;
+		q = e + 1;
+	}
+	return (size_t)(lim - base);
+}
+
+/* The keys of window m (the scan's lines of it: see scan_mapped). */
+static void ahead_find_keys(struct ahead *a, const char *m, uint64_t off, uint64_t len, uint64_t start)
+{
+	a->found = NULL;
+	const char *from = m + (start - off), *end = m + len - PAD;
+	const char *nl = end > from ? memrchr(from, '\n', (size_t)(end - from)) : NULL;
+	if (!nl)
+		return;
+	uint32_t *keys = a->keys[a->slot];
+	a->found_end = find_line_keys(m, from, nl + 1, keys, &a->nfound);
+	a->found = keys;
+	a->slot ^= 1;
+}
 
 static void *ahead_main(void *arg)
 {
@@ -278,7 +343,7 @@ static void *ahead_main(void *arg)
 		char *done = a->done;
 		size_t done_len = a->done_len;
 		bool asked = a->asked;
-		uint64_t off = a->off, len = a->len;
+		uint64_t off = a->off, len = a->len, start = a->start;
 		bool quit = a->quit;
 		a->done = NULL;
 		a->asked = false;
@@ -295,8 +360,9 @@ static void *ahead_main(void *arg)
 			unsigned sum = 0; /* a file cut meanwhile: on_sigbus puts a zero page there */
 			for (size_t i = 0; i < len; i += FAULT_STEP)
 				sum += (unsigned char)((volatile const char *)m)[i];
-			ahead_lo = ahead_hi = NULL;
 			(void)sum;
+			ahead_find_keys(a, m, off, len, start);
+			ahead_lo = ahead_hi = NULL;
 		}
 		pthread_mutex_lock(&a->mu);
 		if (asked) {
@@ -311,24 +377,30 @@ static void *ahead_main(void *arg)
 	return NULL;
 }
 
-static void ahead_ask(struct ahead *a, uint64_t off, uint64_t len)
+static void ahead_ask(struct ahead *a, uint64_t off, uint64_t len, uint64_t start)
 {
 	pthread_mutex_lock(&a->mu);
 	a->off = off;
 	a->len = len;
+	a->start = start;
 	a->asked = true;
 	a->ready = false;
 	pthread_cond_broadcast(&a->cv);
 	pthread_mutex_unlock(&a->mu);
 }
 
-static char *ahead_take(struct ahead *a)
+/* The window asked for, its keys into s. */
+static char *ahead_take(struct ahead *a, struct scan *s)
 {
 	pthread_mutex_lock(&a->mu);
 	while (!a->ready)
 		pthread_cond_wait(&a->cv, &a->mu);
 	a->ready = false;
 	char *m = a->map;
+	s->keys = m != MAP_FAILED ? a->found : NULL;
+	s->nkeys = a->nfound;
+	s->keys_end = a->found_end;
+	s->ki = 0;
 	pthread_mutex_unlock(&a->mu);
 	return m;
 }
@@ -367,15 +439,18 @@ static int scan_mapped(struct scan *s, int fd, uint64_t size, uint64_t *off)
 	int err = 0;
 	bus_hit = 0;
 	struct ahead a = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .fd = fd };
+	uint32_t *keys = xmalloc(2 * AHEAD_KEYS * sizeof(*keys));
+	a.keys[0] = keys;
+	a.keys[1] = keys + AHEAD_KEYS;
 	pthread_t tid;
 	a.running = size - *off > MAP_TAIL && pthread_create(&tid, NULL, ahead_main, &a) == 0;
 	uint64_t moff, mlen;
 	window_at(*off, size, pg, &moff, &mlen);
 	if (a.running)
-		ahead_ask(&a, moff, mlen);
+		ahead_ask(&a, moff, mlen, *off);
 	while (size - *off > MAP_TAIL) {
 		window_at(*off, size, pg, &moff, &mlen);
-		char *m = a.running ? ahead_take(&a) : mmap(NULL, (size_t)mlen, PROT_READ, MAP_PRIVATE, fd, (off_t)moff);
+		char *m = a.running ? ahead_take(&a, s) : mmap(NULL, (size_t)mlen, PROT_READ, MAP_PRIVATE, fd, (off_t)moff);
 		if (m == MAP_FAILED)
 			break;
 		bus_lo = m;
@@ -388,7 +463,7 @@ static int scan_mapped(struct scan *s, int fd, uint64_t size, uint64_t *off)
 		if (nl && a.running && size - next > MAP_TAIL) { /* the next window, while this one is read */
 			uint64_t noff, nlen;
 			window_at(next, size, pg, &noff, &nlen);
-			ahead_ask(&a, noff, nlen);
+			ahead_ask(&a, noff, nlen, next);
 		}
 		if (nl) {
 			s->base = m;
@@ -396,6 +471,7 @@ static int scan_mapped(struct scan *s, int fd, uint64_t size, uint64_t *off)
 			scan_lines(s, start, nl + 1);
 			*off = next;
 		}
+		s->keys = NULL;
 		bus_lo = bus_hi = NULL;
 		if (a.running)
 			ahead_unmap(&a, m, (size_t)mlen);
@@ -417,6 +493,8 @@ static int scan_mapped(struct scan *s, int fd, uint64_t size, uint64_t *off)
 		if (a.ready && a.map != MAP_FAILED) /* asked for, never taken */
 			munmap(a.map, (size_t)a.len);
 	}
+	s->keys = NULL;
+	free(keys);
 	sigaction(SIGBUS, &old, NULL);
 	return err;
 }
