@@ -70,6 +70,24 @@ ev() { # ev LOG JQ: one value of explain-oom --json LOG
 	refute_output --partial "played no part in this kill"
 }
 
+@test "deaths: a wall broadcast's header dates the kernel line right under it (rsyslog, sysklogd, quoted)" {
+	# 25 and 26 are a real rsyslog wall paste (RSYSLOG_WallFmt, "%timegenerated%":
+	# "Feb 23 22:42:17", no year) and the same quoted twice; sysklogd writes
+	# ctime's 24 bytes ("Tue Feb 24 03:04:05 2015"; 2015-02-24 was a Tuesday)
+	run ev "$REAL"/25-*.log '.events[0] | [.time, .time_note] | join(" / ")'
+	assert_output "Feb 23 22:42:17 / the log prints no year"
+	run ev "$REAL"/26-*.log '.events[0].time'
+	assert_output "Feb 23 22:42:17"
+	local f=$BATS_TEST_TMPDIR/wall.log
+	printf '\aMessage from syslogd@db02 at Tue Feb 24 03:04:05 2015 ...\r\n kernel:Kernel panic - not syncing: Out of memory: compulsory panic_on_oom is enabled\r\n' >"$f"
+	run ev "$f" '.events[0] | [.time, .time_iso, .panic_reason] | join(" ")'
+	assert_output "Tue Feb 24 03:04:05 2015 2015-02-24T03:04:05 panic_on_oom_compulsory"
+	# a header with a line between it and the kernel's: not that line's time
+	printf 'Message from syslogd@db02 at Feb 24 03:04:05 ...\n\n kernel:Kernel panic - not syncing: Out of memory: compulsory panic_on_oom is enabled\n' >"$f"
+	run ev "$f" '.events[0] | [.time, .panic_reason] | map(tostring) | join(" ")'
+	assert_output "null panic_on_oom_compulsory"
+}
+
 @test "deaths: 'no killable' then 'System is deadlocked on memory' is one event; alone it is one without a panic" {
 	run ev "$SYN"/v6.1-no-killable-then-deadlocked.log '.events | length, .[0].no_killable, .[0].panic_reason'
 	assert_output $'1\ntrue\ndeadlocked'

@@ -346,6 +346,17 @@ bool oom_parser_line(struct oom_parser *p, const char *line, size_t len, uint64_
 	p->offset = offset;
 	if (ol.kmsg_dict)
 		return wants_all(p) || p->have_pending;
+	if (ol.wall) {
+		memcpy(p->wall_time, ol.time_text, sizeof(p->wall_time));
+		p->wall_next = offset + len + 1;
+		return wants_all(p) || p->have_pending;
+	}
+	if (p->wall_time[0]) {
+		/* " kernel:MSG" right under the header has no time of its own */
+		if (offset == p->wall_next && !ol.time_text[0])
+			memcpy(ol.time_text, p->wall_time, sizeof(ol.time_text));
+		p->wall_time[0] = '\0';
+	}
 
 	const char *m = ol.msg;
 	size_t mn = ol.len;

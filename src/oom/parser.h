@@ -54,6 +54,10 @@ struct oom_parser {
 	char last_tt[OOM_TIME_MAX];
 	size_t file_first_ev; /* p->nev at the file's start */
 
+	/* a syslogd wall header's time, for the line at wall_next only */
+	char wall_time[OOM_TIME_MAX];
+	uint64_t wall_next;
+
 	struct oom_evidence idle_ev[OOM_MAX_EVIDENCE];
 	char idle_driver[16];
 

@@ -360,6 +360,37 @@ static const char *find_glued_bracket(const char *s, size_t n)
 	return NULL;
 }
 
+/* A syslogd wall broadcast's header, "Message from syslogd@HOST at TIME ...":
+ * rsyslog's RSYSLOG_WallFmt prints TIME as "Feb 23 22:42:17", sysklogd
+ * ctime's "Mon Feb 23 22:42:17 2015"; a mail archive may print "@" as
+ * "_at_". The kernel's line follows it (" kernel:MSG"). */
+static bool peel_wall(const char *s, size_t n, struct oom_line *out)
+{
+	static const char head[] = "Message from syslogd";
+	const size_t hn = sizeof(head) - 1;
+	if (n < hn || memcmp(s, head, hn) != 0)
+		return false;
+	size_t i = hn;
+	while (i < n && s[i] != ' ' && i < hn + 256)
+		i++;
+	if (i + 4 > n || memcmp(s + i, " at ", 4) != 0)
+		return false;
+	const char *t = s + i + 4, *end = s + n;
+	while (end > t && end[-1] == ' ')
+		end--;
+	if (end - t < 4 || memcmp(end - 4, " ...", 4) != 0)
+		return false;
+	end -= 4;
+	if (end - t < 8 || end - t >= OOM_TIME_MAX || !memchr(t, ':', (size_t)(end - t)))
+		return false;
+	set_time(out, t, (size_t)(end - t));
+	out->wall = true;
+	out->prefixed = true;
+	out->msg = end;
+	out->len = 0;
+	return true;
+}
+
 static bool is_dict_line(const char *s, size_t n)
 {
 	if (n < 3 || s[0] != ' ')
@@ -382,8 +413,10 @@ void oom_normalise(const char *line, size_t len, struct oom_line *out)
 		return;
 	}
 	for (int round = 0; round < 8; round++) {
-		while (n && (*s == ' ' || *s == '\t'))
+		while (n && (*s == ' ' || *s == '\t' || *s == '\a')) /* the wall header rings the bell */
 			s++, n--;
+		if (!out->prefixed && n && *s == 'M' && peel_wall(s, n, out))
+			return;
 		size_t k;
 		if (n >= 3 && s[0] == '<' && is_digit(s[1])) { /* syslog <PRI> */
 			const char *gt = memchr(s, '>', n < 6 ? n : 6);

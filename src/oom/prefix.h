@@ -19,6 +19,7 @@ struct oom_line {
 	bool foreign;   /* a journal/syslog line from something other than the kernel */
 	bool kmsg;      /* a /dev/kmsg record */
 	bool kmsg_dict; /* a /dev/kmsg " KEY=value" dictionary line */
+	bool wall;	/* a syslogd wall broadcast's header: time_text is the next line's time, msg empty */
 	bool has_uptime;
 	double uptime_s;
 	char time_text[OOM_TIME_MAX]; /* the time as printed, "" when none */

@@ -52,6 +52,8 @@ static inline bool key_at(const char *base, const char *q, const char *end)
 			return left >= 4 && q[2] == 'l' && q[3] == 'l';
 		return left >= 28 && memcmp(q, "Kernel panic - not syncing: ", 28) == 0;
 	}
+	if (q[0] == 'M') /* a syslogd wall broadcast's header: its time is the next line's */
+		return left >= 20 && memcmp(q, "Message from syslogd", 20) == 0;
 	if (q[0] == 'O') { /* "Out of memory and no killable", SysRq-f's "Manual OOM execution" */
 		if (q[1] == 'u')
 			return left >= 29 && memcmp(q, "Out of memory and no killable", 29) == 0;
@@ -67,23 +69,23 @@ static inline bool key_at(const char *base, const char *q, const char *end)
 static inline bool key_pair(const char *p)
 {
 	return (p[0] == 'o' && p[1] == 'o') || (p[0] == 'K' && (p[1] == 'i' || p[1] == 'e')) ||
-	       (p[0] == 'O' && (p[1] == 'O' || p[1] == 'u'));
+	       (p[0] == 'O' && (p[1] == 'O' || p[1] == 'u')) || (p[0] == 'M' && p[1] == 'e');
 }
 
 /* The vector filters below mark the positions where a key may start: "oom"
  * and "oon" (alloon) by their three bytes, the rare capitals by their first
- * two ("Ki", "Ke", "Ou", "OO"); key_at decides. Eight constants, so the
- * loop keeps them all in registers (the exact three-byte test for every
+ * two ("Ki", "Ke", "Ou", "OO", "Me"); key_at decides. Nine constants, so
+ * the loop keeps them all in registers (the exact three-byte test for every
  * key needed fourteen and reloaded some on each pass: 30% slower). Each
  * scans [*pp, vend), reading up to OVERREAD bytes past vend, and returns the
  * first key or NULL, with *pp where it stopped. */
 #define KEY_CONSTS(T, set1)                                                                                   \
 	const T k_o = set1('o'), k_m = set1('m'), k_n = set1('n'), k_K = set1('K'), k_i = set1('i'),          \
-		k_e = set1('e'), k_O = set1('O'), k_u = set1('u')
+		k_e = set1('e'), k_O = set1('O'), k_u = set1('u'), k_M = set1('M')
 #define KEY_MASK(T, cmpeq, and, or, a, b, c)                                                                  \
 	or(or(and(and(cmpeq(a, k_o), cmpeq(b, k_o)), or(cmpeq(c, k_m), cmpeq(c, k_n))),                      \
 	      and(cmpeq(a, k_K), or(cmpeq(b, k_i), cmpeq(b, k_e)))),                                          \
-	   and(cmpeq(a, k_O), or(cmpeq(b, k_u), cmpeq(b, k_O))))
+	   or(and(cmpeq(a, k_O), or(cmpeq(b, k_u), cmpeq(b, k_O))), and(cmpeq(a, k_M), cmpeq(b, k_e))))
 
 /* The candidates in bits, lowest first: the first that key_at accepts, or
  * NULL. */

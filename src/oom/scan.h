@@ -3,7 +3,9 @@
  * parser only the lines that matter. Outside an event a line reaches the
  * parser only if it holds a key ("oom", "alloon", "Kill", and the headerless
  * deaths: "Kernel panic - not syncing: ", "Out of memory and no killable",
- * "Manual OOM"), found with a vector scan for their first three bytes;
+ * "Manual OOM", and a syslogd wall broadcast's "Message from syslogd"
+ * header, which dates the death line after it), found with a vector scan
+ * for their first bytes;
  * inside an event every line does until its body goes quiet (the rule is at
  * the top of scan.c). */
 #ifndef VBTOOL_OOM_SCAN_H
