@@ -2,6 +2,7 @@
 #include "base/term.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -107,6 +108,17 @@ char *term_dup(const char *s)
 	return s ? term_ndup(s, strlen(s)) : NULL;
 }
 
+/* Eight bytes of s that are all printable ASCII (0x20-0x7e)? */
+static inline bool ascii8_printable(const char *s)
+{
+	uint64_t w;
+	memcpy(&w, s, 8);
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	/* a byte below 0x20 borrows into its top bit; one of 0x7f or above has
+	 * it set after adding 1 */
+	return !(((w - 0x20 * ones) | w | (w + ones)) & high);
+}
+
 bool term_write(FILE *out, const char *s, size_t n)
 {
 	/* straight to the stream, run by run: no second copy of a long view */
@@ -115,8 +127,13 @@ bool term_write(FILE *out, const char *s, size_t n)
 	while (i < n && ok) {
 		size_t run = 0, len = 0;
 		bool printable = false;
-		while (i + run < n && (len = char_len(s + i + run, n - i - run, TERM_TEXT, &printable), printable))
+		for (;;) {
+			while (i + run + 8 <= n && ascii8_printable(s + i + run))
+				run += 8;
+			if (i + run >= n || !(len = char_len(s + i + run, n - i - run, TERM_TEXT, &printable), printable))
+				break;
 			run += len;
+		}
 		if (run)
 			ok = fwrite(s + i, 1, run, out) == run;
 		i += run;
@@ -161,6 +178,13 @@ static size_t cut_tail(const char *s, size_t n)
 static ssize_t view_write(void *cookie, const char *buf, size_t size)
 {
 	struct term_view *v = cookie;
+	if (!v->ncarry) { /* the common case: nothing held back from the last write */
+		size_t keep = cut_tail(buf, size);
+		bool ok = term_write(v->out, buf, size - keep);
+		memcpy(v->carry, buf + size - keep, keep);
+		v->ncarry = keep;
+		return ok ? (ssize_t)size : -1;
+	}
 	struct strbuf sb;
 	sb_init(&sb);
 	sb_add(&sb, v->carry, v->ncarry);

@@ -269,6 +269,9 @@ static void count_line(struct oom_parser *p)
 		end_event(p);
 }
 
+_Static_assert(sizeof(((struct oom_parser *)0)->last_tt) == sizeof(((struct oom_line *)0)->time_text),
+	       "note_direction copies one into the other");
+
 /* Whether this line's time is before or after the last one's: uptimes
  * compare as numbers; other time texts only when of the same length (the
  * same format: "Nov 22 10:00:05" sorts as text within a month). */
@@ -285,7 +288,7 @@ static void note_direction(struct oom_parser *p, const struct oom_line *ol)
 			int c = strcmp(ol->time_text, p->last_tt);
 			d = c > 0 ? 1 : c < 0 ? -1 : 0;
 		}
-		snprintf(p->last_tt, sizeof(p->last_tt), "%s", ol->time_text);
+		memcpy(p->last_tt, ol->time_text, sizeof(p->last_tt)); /* both OOM_TIME_MAX, NUL-terminated */
 	} else {
 		return;
 	}

@@ -5,6 +5,7 @@
 #include "tap.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static void value(const char *in, const char *want, const char *what)
 {
@@ -64,6 +65,24 @@ int main(void)
 	fclose(dst);
 	is_str(vm, "a\xc3\xa9?b\n?[1m??", "view: cut UTF-8 joined, cut C1 and a cut at the end replaced");
 	free(vm);
+
+	/* term_write takes printable ASCII eight bytes at a time: a C0, DEL, a
+	 * raw C1 byte, the edges of the range (' ', '~') and the newline and
+	 * tab it keeps, each alone among plain bytes, at every place of a
+	 * word (after 0 to 16 plain bytes) */
+	for (size_t at = 0; at <= 16; at++) {
+		char in[128], want[128];
+		memset(in, 'x', at);
+		snprintf(in + at, sizeof(in) - at, "\x1f" "yyyyyyyy\x7f" "yyyyyyyy\x9b" "yyyyyyyy ~yyyyyyyy\nyyyyyyyy\tyyyyyyyy");
+		memset(want, 'x', at);
+		snprintf(want + at, sizeof(want) - at, "?yyyyyyyy?yyyyyyyy?yyyyyyyy ~yyyyyyyy\nyyyyyyyy\tyyyyyyyy");
+		vm = NULL;
+		dst = open_memstream(&vm, &vlen);
+		ok(term_write(dst, in, strlen(in)), "term_write writes");
+		fclose(dst);
+		is_str(vm, want, "term_write: controls after %zu plain bytes", at);
+		free(vm);
+	}
 
 	/* JSON: DEL and C1 become \u escapes, C0 is json-c's, invalid bytes '?' */
 	char *mem = NULL;
