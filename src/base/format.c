@@ -1,5 +1,6 @@
 /* Formatting shared by every view: human sizes and JSON values. */
 #include "base/format.h"
+#include "base/jsonw.h"
 #include "base/term.h"
 #include "base/util.h"
 
@@ -74,43 +75,12 @@ struct json_object *json_str_or_null(const char *s)
 
 bool json_fputs(FILE *out, const char *s)
 {
-	/* straight to the stream, run by run: no copy of a long document */
-	bool ok = true;
-	size_t n = strlen(s), run = 0;
-	for (size_t i = 0; ok && i < n;) {
-		/* ASCII below DEL goes as it is: eight bytes at a time while no
-		 * byte is 0x7f or above (+1 sets the top bit of a 0x7f) */
-		for (uint64_t w; i + run + 8 <= n; run += 8) {
-			memcpy(&w, s + i + run, 8);
-			if (((w + 0x0101010101010101u) | w) & 0x8080808080808080u)
-				break;
-		}
-		while (i + run < n && (unsigned char)s[i + run] < 0x7f)
-			run++;
-		unsigned char c = (unsigned char)s[i + run];
-		size_t len = i + run < n ? term_utf8_len(s + i + run, n - i - run) : 0;
-		bool ctl = len && (c == 0x7f || (len == 2 && c == 0xc2 && (unsigned char)s[i + run + 1] < 0xa0));
-		if (len && !ctl) {
-			run += len;
-			continue;
-		}
-		ok = fwrite(s + i, 1, run, out) == run;
-		i += run;
-		run = 0;
-		if (!ok || i >= n)
-			break;
-		if (ctl) {
-			/* DEL and C1 (U+0080-U+009F) appear only inside strings:
-			 * the same character, escaped, so that a terminal showing
-			 * the document does not act on it */
-			ok = fprintf(out, "\\u%04x", c == 0x7f ? 0x7fu : (unsigned)(unsigned char)s[i + 1]) > 0;
-			i += len;
-		} else {
-			ok = fputc('?', out) != EOF; /* not UTF-8: json-c was given raw bytes */
-			i++;
-		}
-	}
-	return ok;
+	/* the writer's cleaning, through its buffer: large writes, no copy of
+	 * a long document */
+	struct jsonw w;
+	jsonw_init(&w, out);
+	jsonw_text(&w, s, strlen(s));
+	return jsonw_finish(&w);
 }
 
 bool json_write(FILE *out, struct json_object *o)

@@ -8,13 +8,26 @@
 
 #include "oom/event.h"
 #include "oom/verdict.h"
+#include "base/jsonw.h"
 
-/* For the --json views: a key that is a string literal, added once to its
- * object. json-c neither copies it nor looks for it first (a tenth of
- * --json's time). Keys made at run time, or that may repeat, go through
- * json_object_object_add. */
-#define OOM_JSON_ADD(o, k, v) \
-	json_object_object_add_ex((o), (k), (v), JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)
+/* For the --json views (written with base/jsonw.h): an opt_i64 as a
+ * number, or null when unknown. */
+static inline void oom_json_opt_i64(struct jsonw *w, const char *key, struct opt_i64 v)
+{
+	if (v.known)
+		jsonw_i64(w, key, v.v);
+	else
+		jsonw_null(w, key);
+}
+/* A zone's "node" (null when the log does not say) and "name". */
+static inline void oom_json_zone_name(struct jsonw *w, const struct oom_zone *z)
+{
+	if (z->node >= 0)
+		jsonw_i64(w, "node", z->node);
+	else
+		jsonw_null(w, "node");
+	jsonw_str(w, "name", z->name);
+}
 
 struct oom_input_info {
 	const char *name;   /* as given; "-" stdin, "/dev/kmsg" live */
@@ -62,23 +75,33 @@ void oom_report_free(struct oom_report *r);
 void oom_view_text(FILE *out, const struct oom_report *r);
 /* An event's detail (view_detail.c): platform and page size, the Mem-Info
  * breakdown, cgroup detail and the whole task table, as text lines (for
- * oom_view_text) and as fields added to the event's JSON object. */
+ * oom_view_text) and as members of the event's JSON object, written into
+ * w where oom_event_write is: oom_detail_json the event's last members
+ * ("kernel" ... "meminfo"), oom_detail_memcg_json and oom_detail_tasks_json
+ * the last members of the "memcg" and "tasks" objects (inside them). */
 void oom_detail_text(FILE *out, const struct oom_report *r, size_t i);
-void oom_detail_json(struct json_object *o, const struct oom_report *r, size_t i);
+void oom_detail_json(struct jsonw *w, const struct oom_report *r, size_t i);
+void oom_detail_memcg_json(struct jsonw *w, const struct oom_report *r, size_t i);
+void oom_detail_tasks_json(struct jsonw *w, const struct oom_report *r, size_t i);
 /* Why the allocation failed, the unreclaimable slab table (view_alloc.c):
- * text lines, and the fields "allocation", "unreclaimable_slab" and
- * "next_steps" added to the event's JSON object; oom_next_text prints the
- * next steps ("next:" lines). */
+ * text lines, and the event's JSON members "allocation",
+ * "unreclaimable_slab" and "next_steps" written into w; oom_next_text
+ * prints the next steps ("next:" lines). */
 void oom_why_text(FILE *out, const struct oom_report *r, size_t i);
 void oom_next_text(FILE *out, const struct oom_report *r, size_t i);
-void oom_why_json(struct json_object *o, const struct oom_report *r, size_t i);
+void oom_why_json(struct jsonw *w, const struct oom_report *r, size_t i);
 /* "rss", "swap", "pid", "name"; false for another word. */
 bool oom_sort_parse(const char *s, enum oom_sort *out);
-/* The JSON contract documented in vbtool-explain-oom(8), written one event
- * at a time so memory does not grow with the number of events. False on a
+/* The JSON contract documented in vbtool-explain-oom(8), streamed through
+ * base/jsonw.h (json-c's pretty form, byte for byte, as before: scripts
+ * read it) so memory does not grow with the number of events. False on a
  * write error. */
 bool oom_view_json(FILE *out, const struct oom_report *r);
-/* One event of --json, as an object the caller puts (view_json.c). */
+/* One event of --json (view_json.c): oom_event_write writes it into w as
+ * a value at the top (no key); oom_event_json parses that same text back
+ * into an object the caller puts (NULL only if the text were not JSON), so
+ * that the --html view draws each event from its --json numbers. */
+void oom_event_write(struct jsonw *w, const struct oom_report *r, size_t i);
 struct json_object *oom_event_json(const struct oom_report *r, size_t i);
 /* --html: one self-contained page (view_html.c); false on a write error. */
 bool oom_view_html(FILE *out, const struct oom_report *r);

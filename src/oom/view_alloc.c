@@ -9,92 +9,100 @@
 #include "oom/zones.h"
 #include "base/format.h"
 
-#define ADD OOM_JSON_ADD
-
-static struct json_object *tri_json(int v)
+/* A -1/0/1 as null, false or true. */
+static void tri_json(struct jsonw *w, const char *key, int v)
 {
-	return v < 0 ? NULL : json_object_new_boolean(v);
+	if (v < 0)
+		jsonw_null(w, key);
+	else
+		jsonw_bool(w, key, v);
 }
 
-static struct json_object *alloc_zone_json(const struct oom_alloc_zone *az)
+static void alloc_zone_json(struct jsonw *w, const struct oom_alloc_zone *az)
 {
 	const struct oom_zone *z = az->z;
-	struct json_object *o = json_object_new_object();
-	ADD(o, "node", z->node >= 0 ? json_object_new_int(z->node) : NULL);
-	ADD(o, "name", json_object_new_string(z->name));
-	ADD(o, "allowed", json_object_new_boolean(az->allowed));
-	ADD(o, "free_kb", json_opt_u64(z->free_kb));
-	ADD(o, "min_kb", json_opt_u64(z->min_kb));
-	ADD(o, "mark_kb", json_opt_u64(az->mark_kb));
-	ADD(o, "lowmem_reserve_kb", json_opt_u64(az->reserve_kb));
-	ADD(o, "need_above_kb", json_opt_u64(az->need_kb));
-	ADD(o, "chunks_of_order", json_opt_u64(az->chunks_ok));
-	struct json_object *c = NULL;
+	jsonw_object(w, NULL);
+	oom_json_zone_name(w, z);
+	jsonw_bool(w, "allowed", az->allowed);
+	jsonw_opt_u64(w, "free_kb", z->free_kb);
+	jsonw_opt_u64(w, "min_kb", z->min_kb);
+	jsonw_opt_u64(w, "mark_kb", az->mark_kb);
+	jsonw_opt_u64(w, "lowmem_reserve_kb", az->reserve_kb);
+	jsonw_opt_u64(w, "need_above_kb", az->need_kb);
+	jsonw_opt_u64(w, "chunks_of_order", az->chunks_ok);
 	if (z->norders && !z->buddy_cut) {
-		c = json_object_new_array();
+		jsonw_array(w, "free_chunks");
 		for (unsigned k = 0; k < z->norders; k++)
-			json_object_array_add(c, json_object_new_uint64(z->chunks[k]));
+			jsonw_u64(w, NULL, z->chunks[k]);
+		jsonw_end(w);
+	} else {
+		jsonw_null(w, "free_chunks");
 	}
-	ADD(o, "free_chunks", c);
-	ADD(o, "enough_free", tri_json(az->free_ok));
-	ADD(o, "chunk_free", tri_json(az->chunk_ok));
-	ADD(o, "passes", tri_json(az->pass));
-	return o;
+	tri_json(w, "enough_free", az->free_ok);
+	tri_json(w, "chunk_free", az->chunk_ok);
+	tri_json(w, "passes", az->pass);
+	jsonw_end(w);
 }
 
-static struct json_object *alloc_json(const struct oom_alloc *a)
+static void alloc_json(struct jsonw *w, const struct oom_alloc *a)
 {
-	struct json_object *o = json_object_new_object();
-	ADD(o, "outcome", json_object_new_string(a->outcome));
-	ADD(o, "summary", json_object_new_string(a->text));
-	ADD(o, "order", a->order.known ? json_object_new_int64(a->order.v) : NULL);
-	ADD(o, "request_kb", json_opt_u64(a->request_kb));
-	ADD(o, "page_kb", a->page_kb ? json_object_new_int((int)a->page_kb) : NULL);
-	ADD(o, "page_kb_source", a->page_kb_source ? json_object_new_string(a->page_kb_source) : NULL);
-	ADD(o, "highest_zone", a->highest_zone ? json_object_new_string(a->highest_zone) : NULL);
-	ADD(o, "gfp_high", json_object_new_boolean(a->gfp_high));
-	ADD(o, "nofail", json_object_new_boolean(a->nofail));
-	struct json_object *nodes = json_object_new_array();
+	jsonw_object(w, "allocation");
+	jsonw_str(w, "outcome", a->outcome);
+	jsonw_str(w, "summary", a->text);
+	oom_json_opt_i64(w, "order", a->order);
+	jsonw_opt_u64(w, "request_kb", a->request_kb);
+	if (a->page_kb)
+		jsonw_i64(w, "page_kb", (int)a->page_kb);
+	else
+		jsonw_null(w, "page_kb");
+	jsonw_str(w, "page_kb_source", a->page_kb_source);
+	jsonw_str(w, "highest_zone", a->highest_zone);
+	jsonw_bool(w, "gfp_high", a->gfp_high);
+	jsonw_bool(w, "nofail", a->nofail);
+	jsonw_array(w, "short_nodes");
 	for (unsigned i = 0; i < a->nshort; i++)
-		json_object_array_add(nodes, json_object_new_int(a->short_nodes[i]));
-	ADD(o, "short_nodes", nodes);
-	struct json_object *zs = json_object_new_array();
+		jsonw_i64(w, NULL, a->short_nodes[i]);
+	jsonw_end(w);
+	jsonw_array(w, "zones");
 	for (unsigned i = 0; i < a->nzones; i++)
-		json_object_array_add(zs, alloc_zone_json(&a->zones[i]));
-	ADD(o, "zones", zs);
-	return o;
+		alloc_zone_json(w, &a->zones[i]);
+	jsonw_end(w);
+	jsonw_end(w);
 }
 
-static struct json_object *slab_json(const struct oom_event *e)
+static void slab_json(struct jsonw *w, const struct oom_event *e)
 {
-	if (!e->slab_info && !e->slab_caches)
-		return NULL;
-	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
-	ADD(o, "caches", json_object_new_uint64(e->slab_caches));
-	for (unsigned i = 0; i < e->nslab_top; i++) {
-		struct json_object *c = json_object_new_object();
-		ADD(c, "name", json_object_new_string(e->slab_top[i].name));
-		ADD(c, "used_kb", json_object_new_uint64(e->slab_top[i].used_kb));
-		ADD(c, "total_kb", json_object_new_uint64(e->slab_top[i].total_kb));
-		json_object_array_add(a, c);
+	if (!e->slab_info && !e->slab_caches) {
+		jsonw_null(w, "unreclaimable_slab");
+		return;
 	}
-	ADD(o, "largest", a);
-	return o;
+	jsonw_object(w, "unreclaimable_slab");
+	jsonw_u64(w, "caches", e->slab_caches);
+	jsonw_array(w, "largest");
+	for (unsigned i = 0; i < e->nslab_top; i++) {
+		jsonw_object(w, NULL);
+		jsonw_str(w, "name", e->slab_top[i].name);
+		jsonw_u64(w, "used_kb", e->slab_top[i].used_kb);
+		jsonw_u64(w, "total_kb", e->slab_top[i].total_kb);
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+	jsonw_end(w);
 }
 
-void oom_why_json(struct json_object *o, const struct oom_report *r, size_t i)
+void oom_why_json(struct jsonw *w, const struct oom_report *r, size_t i)
 {
 	const struct oom_event *e = &r->ev[i];
 	struct oom_alloc a;
 	oom_allocation(e, &a);
-	ADD(o, "allocation", alloc_json(&a));
-	ADD(o, "unreclaimable_slab", slab_json(e));
+	alloc_json(w, &a);
+	slab_json(w, e);
 	struct oom_next n;
 	oom_next_steps(e, &r->facts[i], &r->verdicts[i], &n);
-	struct json_object *steps = json_object_new_array();
+	jsonw_array(w, "next_steps");
 	for (unsigned k = 0; k < n.n; k++)
-		json_object_array_add(steps, json_object_new_string(n.step[k]));
-	ADD(o, "next_steps", steps);
+		jsonw_str(w, NULL, n.step[k]);
+	jsonw_end(w);
 }
 
 void oom_next_text(FILE *out, const struct oom_report *r, size_t i)

@@ -8,9 +8,8 @@
 #include <string.h>
 
 #include "base/format.h"
+#include "base/jsonw.h"
 #include "base/util.h"
-
-#define ADD OOM_JSON_ADD
 
 static struct opt_u64 kb_of(const struct oom_event *e, struct opt_u64 pages)
 {
@@ -84,14 +83,16 @@ static bool any_meminfo(const struct mi_item *it, size_t n)
 }
 
 /* part of whole in percent, one decimal, as a JSON number; null when unknown */
-static struct json_object *percent_json(struct opt_u64 part, struct opt_u64 whole)
+static void percent_json(struct jsonw *w, const char *key, struct opt_u64 part, struct opt_u64 whole)
 {
-	if (!part.known || !whole.known || !whole.v)
-		return NULL;
+	if (!part.known || !whole.known || !whole.v) {
+		jsonw_null(w, key);
+		return;
+	}
 	long double p = (long double)part.v * 100 / (long double)whole.v;
 	char buf[32];
 	snprintf(buf, sizeof(buf), "%.1Lf", p);
-	return json_object_new_double_s(strtod(buf, NULL), buf);
+	jsonw_number(w, key, buf);
 }
 
 static const char *kbs(char *buf, size_t len, struct opt_u64 v)
@@ -339,107 +340,131 @@ void oom_detail_text(FILE *out, const struct oom_report *r, size_t i)
 
 /* ---- JSON --------------------------------------------------------------- */
 
-static struct json_object *str_or_null(const char *s)
+static void str_or_null(struct jsonw *w, const char *key, const char *s)
 {
-	return s[0] ? json_object_new_string(s) : NULL;
+	jsonw_str(w, key, s[0] ? s : NULL);
 }
 
-static void counter_json(struct json_object *m, const char *prefix, struct opt_u64 u, struct opt_u64 l,
-			 struct opt_u64 f)
+static void counter_json(struct jsonw *w, const char *prefix, struct opt_u64 u, struct opt_u64 l, struct opt_u64 f)
 {
 	char k[40];
 	snprintf(k, sizeof(k), "%s_usage_kb", prefix);
-	json_object_object_add(m, k, json_opt_u64(u));
+	jsonw_opt_u64(w, k, u);
 	snprintf(k, sizeof(k), "%s_limit_kb", prefix);
-	json_object_object_add(m, k, json_opt_u64(l));
+	jsonw_opt_u64(w, k, l);
 	snprintf(k, sizeof(k), "%s_failcnt", prefix);
-	json_object_object_add(m, k, json_opt_u64(f));
+	jsonw_opt_u64(w, k, f);
 }
 
-static struct json_object *row_json(const struct oom_event *e, const struct oom_task_row *t)
+static void row_json(struct jsonw *w, const struct oom_event *e, const struct oom_task_row *t)
 {
-	struct json_object *o = json_object_new_object();
-	ADD(o, "pid", json_object_new_uint64(t->pid));
-	ADD(o, "uid", json_opt_u64(t->uid));
-	ADD(o, "tgid", json_opt_u64(t->tgid));
-	ADD(o, "comm", json_object_new_string(t->comm));
-	ADD(o, "total_vm_kb", json_opt_u64(kb_of(e, t->total_vm_pages)));
-	ADD(o, "rss_kb", json_opt_u64(kb_of(e, t->rss_pages)));
-	ADD(o, "rss_anon_kb", json_opt_u64(kb_of(e, t->rss_anon_pages)));
-	ADD(o, "rss_file_kb", json_opt_u64(kb_of(e, t->rss_file_pages)));
-	ADD(o, "rss_shmem_kb", json_opt_u64(kb_of(e, t->rss_shmem_pages)));
-	ADD(o, "pgtables_kb", json_opt_u64(pgtables_kb(e, t)));
-	ADD(o, "swapents", json_opt_u64(t->swapents));
-	ADD(o, "oom_score_adj", t->oom_score_adj.known ? json_object_new_int64(t->oom_score_adj.v) : NULL);
-	ADD(o, "invoker", json_object_new_boolean(is_invoker(e, t)));
-	ADD(o, "victim", json_object_new_boolean(is_victim(e, t)));
-	return o;
+	jsonw_object(w, NULL);
+	jsonw_u64(w, "pid", t->pid);
+	jsonw_opt_u64(w, "uid", t->uid);
+	jsonw_opt_u64(w, "tgid", t->tgid);
+	jsonw_str(w, "comm", t->comm);
+	jsonw_opt_u64(w, "total_vm_kb", kb_of(e, t->total_vm_pages));
+	jsonw_opt_u64(w, "rss_kb", kb_of(e, t->rss_pages));
+	jsonw_opt_u64(w, "rss_anon_kb", kb_of(e, t->rss_anon_pages));
+	jsonw_opt_u64(w, "rss_file_kb", kb_of(e, t->rss_file_pages));
+	jsonw_opt_u64(w, "rss_shmem_kb", kb_of(e, t->rss_shmem_pages));
+	jsonw_opt_u64(w, "pgtables_kb", pgtables_kb(e, t));
+	jsonw_opt_u64(w, "swapents", t->swapents);
+	oom_json_opt_i64(w, "oom_score_adj", t->oom_score_adj);
+	jsonw_bool(w, "invoker", is_invoker(e, t));
+	jsonw_bool(w, "victim", is_victim(e, t));
+	jsonw_end(w);
 }
 
-void oom_detail_json(struct json_object *o, const struct oom_report *r, size_t i)
+void oom_detail_json(struct jsonw *w, const struct oom_report *r, size_t i)
 {
 	const struct oom_event *e = &r->ev[i];
 	const struct oom_platform *pl = &e->plat;
 	const char *src;
 	uint64_t page = oom_page_kb(e, &src);
-	ADD(o, "kernel", str_or_null(pl->kernel));
-	ADD(o, "tainted", pl->tainted ? json_object_new_boolean(pl->tainted == 2) : NULL);
-	ADD(o, "taint_flags", str_or_null(pl->taint));
-	ADD(o, "hardware", str_or_null(pl->hardware));
-	ADD(o, "page_size_kb", json_object_new_uint64(page));
-	ADD(o, "page_size_source", json_object_new_string(src));
-	ADD(o, "request_kb", json_opt_u64(oom_request_kb(e)));
+	str_or_null(w, "kernel", pl->kernel);
+	if (pl->tainted)
+		jsonw_bool(w, "tainted", pl->tainted == 2);
+	else
+		jsonw_null(w, "tainted");
+	str_or_null(w, "taint_flags", pl->taint);
+	str_or_null(w, "hardware", pl->hardware);
+	jsonw_u64(w, "page_size_kb", page);
+	jsonw_str(w, "page_size_source", src);
+	jsonw_opt_u64(w, "request_kb", oom_request_kb(e));
 
 	struct mi_item it[MI_ITEMS];
 	size_t n = mi_items(e, it);
 	struct opt_u64 ram = ram_kb(r, i);
-	if (any_meminfo(it, n)) {
-		struct json_object *m = json_object_new_object(), *pc = json_object_new_object();
-		char k[48];
-		for (size_t j = 0; j < n; j++) {
-			snprintf(k, sizeof(k), "%s_kb", it[j].key);
-			json_object_object_add(m, k, json_opt_u64(it[j].kb));
-			json_object_object_add(pc, it[j].key, percent_json(it[j].kb, ram));
-		}
-		ADD(m, "percent_of_ram", pc);
-		ADD(o, "meminfo", m);
-	} else {
-		ADD(o, "meminfo", NULL);
+	if (!any_meminfo(it, n)) {
+		jsonw_null(w, "meminfo");
+		return;
 	}
+	jsonw_object(w, "meminfo");
+	char k[48];
+	for (size_t j = 0; j < n; j++) {
+		snprintf(k, sizeof(k), "%s_kb", it[j].key);
+		jsonw_opt_u64(w, k, it[j].kb);
+	}
+	jsonw_object(w, "percent_of_ram");
+	for (size_t j = 0; j < n; j++)
+		percent_json(w, it[j].key, it[j].kb, ram);
+	jsonw_end(w);
+	jsonw_end(w);
+}
 
-	struct json_object *m;
-	if (json_object_object_get_ex(o, "memcg", &m) && m) {
-		const struct oom_memcg_detail *d = &e->mcg;
-		counter_json(m, "memsw", d->memsw_usage_kb, d->memsw_limit_kb, d->memsw_failcnt);
-		counter_json(m, "kmem", d->kmem_usage_kb, d->kmem_limit_kb, d->kmem_failcnt);
-		counter_json(m, "swap", d->swap_usage_kb, d->swap_limit_kb, d->swap_failcnt);
-		ADD(m, "stats_path", str_or_null(d->stats_path));
-		struct json_object *st = NULL;
-		if (d->stats_path[0] && !d->stats_not_kept) {
-			st = json_object_new_object();
-			for (unsigned k = 0; k < d->nstats; k++)
-				json_object_object_add(st, d->stats[k].key, json_object_new_uint64(d->stats[k].bytes));
-		}
-		ADD(m, "stats_bytes", st);
-	}
+/* The first stat of d with the key of stats[k], and the last one's bytes:
+ * a key the log repeats is one member (the last value at the first key's
+ * place, as json-c's object replaced it). */
+static bool first_stat(const struct oom_memcg_detail *d, unsigned k, uint64_t *bytes)
+{
+	for (unsigned j = 0; j < k; j++)
+		if (strcmp(d->stats[j].key, d->stats[k].key) == 0)
+			return false;
+	*bytes = d->stats[k].bytes;
+	for (unsigned j = k + 1; j < d->nstats; j++)
+		if (strcmp(d->stats[j].key, d->stats[k].key) == 0)
+			*bytes = d->stats[j].bytes;
+	return true;
+}
 
-	struct json_object *t;
-	if (json_object_object_get_ex(o, "tasks", &t) && t) {
-		struct opt_u64 total = kb_of(e, e->tasks_rss_pages), vic = victim_rss_kb(e);
-		ADD(t, "rss_percent_of_ram", percent_json(total, ram));
-		ADD(t, "victim_rss_kb", json_opt_u64(vic));
-		ADD(t, "victim_rss_percent_of_ram", percent_json(vic, ram));
-		ADD(t, "swapents_total", json_opt_u64(e->tasks_swapents));
-		bool kept = !e->table.not_kept && e->table.n == e->ntasks;
-		ADD(t, "rows_kept", json_object_new_boolean(kept));
-		struct json_object *rows = NULL;
-		if (kept) {
-			rows = json_object_new_array();
-			const struct oom_task_row **v = sorted_rows(e, r->sort);
-			for (size_t k = 0; k < e->table.n; k++)
-				json_object_array_add(rows, row_json(e, v[k]));
-			free(v);
-		}
-		ADD(t, "rows", rows);
+void oom_detail_memcg_json(struct jsonw *w, const struct oom_report *r, size_t i)
+{
+	const struct oom_memcg_detail *d = &r->ev[i].mcg;
+	counter_json(w, "memsw", d->memsw_usage_kb, d->memsw_limit_kb, d->memsw_failcnt);
+	counter_json(w, "kmem", d->kmem_usage_kb, d->kmem_limit_kb, d->kmem_failcnt);
+	counter_json(w, "swap", d->swap_usage_kb, d->swap_limit_kb, d->swap_failcnt);
+	str_or_null(w, "stats_path", d->stats_path);
+	if (!d->stats_path[0] || d->stats_not_kept) {
+		jsonw_null(w, "stats_bytes");
+		return;
 	}
+	jsonw_object(w, "stats_bytes");
+	uint64_t bytes;
+	for (unsigned k = 0; k < d->nstats; k++)
+		if (first_stat(d, k, &bytes))
+			jsonw_u64(w, d->stats[k].key, bytes);
+	jsonw_end(w);
+}
+
+void oom_detail_tasks_json(struct jsonw *w, const struct oom_report *r, size_t i)
+{
+	const struct oom_event *e = &r->ev[i];
+	struct opt_u64 ram = ram_kb(r, i), total = kb_of(e, e->tasks_rss_pages), vic = victim_rss_kb(e);
+	percent_json(w, "rss_percent_of_ram", total, ram);
+	jsonw_opt_u64(w, "victim_rss_kb", vic);
+	percent_json(w, "victim_rss_percent_of_ram", vic, ram);
+	jsonw_opt_u64(w, "swapents_total", e->tasks_swapents);
+	bool kept = !e->table.not_kept && e->table.n == e->ntasks;
+	jsonw_bool(w, "rows_kept", kept);
+	if (!kept) {
+		jsonw_null(w, "rows");
+		return;
+	}
+	jsonw_array(w, "rows");
+	const struct oom_task_row **v = sorted_rows(e, r->sort);
+	for (size_t k = 0; k < e->table.n; k++)
+		row_json(w, e, v[k]);
+	free(v);
+	jsonw_end(w);
 }

@@ -2,340 +2,385 @@
  * null, never 0. */
 #include "oom/view.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "oom/gfp.h"
 #include "oom/timeparse.h"
-#include "base/format.h"
+#include "base/jsonw.h"
+#include "base/util.h"
 
-#define ADD OOM_JSON_ADD
-
-static struct json_object *opt_i64_json(struct opt_i64 v)
+/* A string, null when NULL or empty. */
+static void str_or_null(struct jsonw *w, const char *key, const char *s)
 {
-	return v.known ? json_object_new_int64(v.v) : NULL;
-}
-
-static struct json_object *str_or_null(const char *s)
-{
-	return s && s[0] ? json_object_new_string(s) : NULL;
+	jsonw_str(w, key, s && s[0] ? s : NULL);
 }
 
 /* The time as ISO 8601 beside the text as printed (issue #19), parsed here:
  * once per event shown, never per log line. */
-static void add_time_iso(struct json_object *o, const char *iso_key, const char *note_key, const char *text)
+static void add_time_iso(struct jsonw *w, const char *iso_key, const char *note_key, const char *text)
 {
 	struct oom_time t;
 	oom_time_parse(text, &t);
-	ADD(o, iso_key, str_or_null(t.iso));
+	str_or_null(w, iso_key, t.iso);
 	if (note_key)
-		ADD(o, note_key, str_or_null(t.note));
+		str_or_null(w, note_key, t.note);
 }
 
-static struct json_object *kb_of_pages(const struct oom_event *e, struct opt_u64 pages)
+static void kb_of_pages(struct jsonw *w, const char *key, const struct oom_event *e, struct opt_u64 pages)
 {
 	uint64_t kb;
 	if (pages.known && mul_u64(pages.v, oom_page_kb(e, NULL), &kb))
-		return json_object_new_uint64(kb);
-	return NULL;
+		jsonw_u64(w, key, kb);
+	else
+		jsonw_null(w, key);
 }
 
-static struct json_object *gfp_flags(const struct oom_invoker *inv, const char *release, const char **source)
+/* "gfp_flags" (the names, or null) and "gfp_flags_source". */
+static void gfp_flags(struct jsonw *w, const struct oom_invoker *inv, const char *release)
 {
 	char buf[512];
-	const char *names = NULL;
-	*source = NULL;
+	const char *names = NULL, *source = NULL;
 	if (inv->gfp_printed[0]) {
 		names = inv->gfp_printed;
-		*source = "printed";
+		source = "printed";
 	} else if (inv->gfp_mask.known) {
 		names = oom_gfp_decode_release(inv->gfp_mask.v, release, buf, sizeof(buf));
-		*source = "decoded";
+		source = "decoded";
 	}
-	if (!names)
-		return NULL;
-	struct json_object *a = json_object_new_array();
-	const char *p = names;
-	while (*p) {
-		const char *bar = strchr(p, '|');
-		size_t n = bar ? (size_t)(bar - p) : strlen(p);
-		if (n)
-			json_object_array_add(a, json_object_new_string_len(p, (int)n));
-		p += n + (bar ? 1 : 0);
+	if (!names) {
+		jsonw_null(w, "gfp_flags");
+	} else {
+		jsonw_array(w, "gfp_flags");
+		const char *p = names;
+		while (*p) {
+			const char *bar = strchr(p, '|');
+			size_t n = bar ? (size_t)(bar - p) : strlen(p);
+			if (n)
+				jsonw_strn(w, NULL, p, n);
+			p += n + (bar ? 1 : 0);
+		}
+		jsonw_end(w);
 	}
-	return a;
+	str_or_null(w, "gfp_flags_source", source);
 }
 
-static struct json_object *invoker_json(const struct oom_invoker *inv, const char *release)
+static void invoker_json(struct jsonw *w, const struct oom_invoker *inv, const char *release)
 {
-	if (!inv->present)
-		return NULL;
-	struct json_object *o = json_object_new_object();
-	ADD(o, "comm", json_object_new_string(inv->comm));
-	ADD(o, "pid", json_opt_u64(inv->pid));
+	if (!inv->present) {
+		jsonw_null(w, "invoker");
+		return;
+	}
+	jsonw_object(w, "invoker");
+	jsonw_str(w, "comm", inv->comm);
+	jsonw_opt_u64(w, "pid", inv->pid);
 	char hex[24];
 	snprintf(hex, sizeof(hex), "%#llx", (unsigned long long)inv->gfp_mask.v);
-	ADD(o, "gfp_mask", inv->gfp_mask.known ? json_object_new_string(hex) : NULL);
-	const char *src;
-	ADD(o, "gfp_flags", gfp_flags(inv, release, &src));
-	ADD(o, "gfp_flags_source", str_or_null(src));
-	ADD(o, "order", opt_i64_json(inv->order));
-	ADD(o, "oom_score_adj", opt_i64_json(inv->oom_score_adj));
-	return o;
+	jsonw_str(w, "gfp_mask", inv->gfp_mask.known ? hex : NULL);
+	gfp_flags(w, inv, release);
+	oom_json_opt_i64(w, "order", inv->order);
+	oom_json_opt_i64(w, "oom_score_adj", inv->oom_score_adj);
+	jsonw_end(w);
 }
 
-static struct json_object *victim_json(const struct oom_victim *v)
+static void victim_json(struct jsonw *w, const struct oom_victim *v)
 {
-	if (!v->present)
-		return NULL;
-	struct json_object *o = json_object_new_object();
-	ADD(o, "comm", json_object_new_string(v->comm));
-	ADD(o, "pid", json_opt_u64(v->pid));
-	ADD(o, "uid", json_opt_u64(v->uid));
-	ADD(o, "total_vm_kb", json_opt_u64(v->total_vm_kb));
-	ADD(o, "anon_rss_kb", json_opt_u64(v->anon_rss_kb));
-	ADD(o, "file_rss_kb", json_opt_u64(v->file_rss_kb));
-	ADD(o, "shmem_rss_kb", json_opt_u64(v->shmem_rss_kb));
-	ADD(o, "pgtables_kb", json_opt_u64(v->pgtables_kb));
-	ADD(o, "oom_score_adj", opt_i64_json(v->oom_score_adj));
-	ADD(o, "score", json_opt_u64(v->score));
-	return o;
+	if (!v->present) {
+		jsonw_null(w, "victim");
+		return;
+	}
+	jsonw_object(w, "victim");
+	jsonw_str(w, "comm", v->comm);
+	jsonw_opt_u64(w, "pid", v->pid);
+	jsonw_opt_u64(w, "uid", v->uid);
+	jsonw_opt_u64(w, "total_vm_kb", v->total_vm_kb);
+	jsonw_opt_u64(w, "anon_rss_kb", v->anon_rss_kb);
+	jsonw_opt_u64(w, "file_rss_kb", v->file_rss_kb);
+	jsonw_opt_u64(w, "shmem_rss_kb", v->shmem_rss_kb);
+	jsonw_opt_u64(w, "pgtables_kb", v->pgtables_kb);
+	oom_json_opt_i64(w, "oom_score_adj", v->oom_score_adj);
+	jsonw_opt_u64(w, "score", v->score);
+	jsonw_end(w);
 }
 
-static struct json_object *reaper_json(const struct oom_event *e)
+static void reaper_json(struct jsonw *w, const struct oom_event *e)
 {
-	if (e->reaper == REAPER_UNKNOWN)
-		return NULL;
-	struct json_object *o = json_object_new_object();
-	ADD(o, "result", json_object_new_string(e->reaper == REAPER_REAPED ? "reaped" : "unable"));
-	ADD(o, "anon_rss_kb", json_opt_u64(e->reaper_anon_kb));
-	ADD(o, "file_rss_kb", json_opt_u64(e->reaper_file_kb));
-	ADD(o, "shmem_rss_kb", json_opt_u64(e->reaper_shmem_kb));
-	return o;
+	if (e->reaper == REAPER_UNKNOWN) {
+		jsonw_null(w, "oom_reaper");
+		return;
+	}
+	jsonw_object(w, "oom_reaper");
+	jsonw_str(w, "result", e->reaper == REAPER_REAPED ? "reaped" : "unable");
+	jsonw_opt_u64(w, "anon_rss_kb", e->reaper_anon_kb);
+	jsonw_opt_u64(w, "file_rss_kb", e->reaper_file_kb);
+	jsonw_opt_u64(w, "shmem_rss_kb", e->reaper_shmem_kb);
+	jsonw_end(w);
 }
 
-static struct json_object *memory_json(const struct oom_event *e, const struct oom_facts *f)
+static void memory_json(struct jsonw *w, const struct oom_event *e, const struct oom_facts *f)
 {
-	struct json_object *o = json_object_new_object();
-	ADD(o, "ram_kb", json_opt_u64(f->ram_kb));
-	ADD(o, "free_kb", json_opt_u64(f->free_kb));
-	ADD(o, "min_kb", json_opt_u64(f->min_kb));
-	ADD(o, "low_kb", json_opt_u64(f->low_kb));
-	ADD(o, "high_kb", json_opt_u64(f->high_kb));
-	ADD(o, "present_kb", json_opt_u64(f->present_kb));
-	ADD(o, "managed_kb", json_opt_u64(f->managed_kb));
-	ADD(o, "present_managed_gap_kb", json_opt_u64(f->gap_kb));
-	ADD(o, "reserved_kb", kb_of_pages(e, e->reserved_pages));
-	ADD(o, "highmem_kb", kb_of_pages(e, e->highmem_pages));
-	ADD(o, "swap_total_kb", json_opt_u64(e->swap_total_kb));
-	ADD(o, "swap_free_kb", json_opt_u64(e->swap_free_kb));
-	return o;
+	jsonw_object(w, "memory");
+	jsonw_opt_u64(w, "ram_kb", f->ram_kb);
+	jsonw_opt_u64(w, "free_kb", f->free_kb);
+	jsonw_opt_u64(w, "min_kb", f->min_kb);
+	jsonw_opt_u64(w, "low_kb", f->low_kb);
+	jsonw_opt_u64(w, "high_kb", f->high_kb);
+	jsonw_opt_u64(w, "present_kb", f->present_kb);
+	jsonw_opt_u64(w, "managed_kb", f->managed_kb);
+	jsonw_opt_u64(w, "present_managed_gap_kb", f->gap_kb);
+	kb_of_pages(w, "reserved_kb", e, e->reserved_pages);
+	kb_of_pages(w, "highmem_kb", e, e->highmem_pages);
+	jsonw_opt_u64(w, "swap_total_kb", e->swap_total_kb);
+	jsonw_opt_u64(w, "swap_free_kb", e->swap_free_kb);
+	jsonw_end(w);
 }
 
-static struct json_object *zones_json(const struct oom_event *e)
+static void zones_json(struct jsonw *w, const struct oom_event *e)
 {
-	struct json_object *a = json_object_new_array();
+	jsonw_array(w, "zones");
 	for (unsigned i = 0; i < e->nzones; i++) {
 		const struct oom_zone *z = &e->zones[i];
-		struct json_object *o = json_object_new_object();
-		ADD(o, "node", z->node >= 0 ? json_object_new_int(z->node) : NULL);
-		ADD(o, "name", json_object_new_string(z->name));
-		ADD(o, "free_kb", json_opt_u64(z->free_kb));
-		ADD(o, "min_kb", json_opt_u64(z->min_kb));
-		ADD(o, "low_kb", json_opt_u64(z->low_kb));
-		ADD(o, "high_kb", json_opt_u64(z->high_kb));
-		ADD(o, "present_kb", json_opt_u64(z->present_kb));
-		ADD(o, "managed_kb", json_opt_u64(z->managed_kb));
-		json_object_array_add(a, o);
+		jsonw_object(w, NULL);
+		oom_json_zone_name(w, z);
+		jsonw_opt_u64(w, "free_kb", z->free_kb);
+		jsonw_opt_u64(w, "min_kb", z->min_kb);
+		jsonw_opt_u64(w, "low_kb", z->low_kb);
+		jsonw_opt_u64(w, "high_kb", z->high_kb);
+		jsonw_opt_u64(w, "present_kb", z->present_kb);
+		jsonw_opt_u64(w, "managed_kb", z->managed_kb);
+		jsonw_end(w);
 	}
-	return a;
+	jsonw_end(w);
 }
 
-static struct json_object *memcg_json(const struct oom_event *e)
+static void memcg_json(struct jsonw *w, const struct oom_report *r, size_t i)
 {
-	if (e->kind != OOM_KIND_MEMCG && !e->memcg[0] && !e->memcg_usage_kb.known)
-		return NULL;
-	struct json_object *o = json_object_new_object();
-	ADD(o, "path", str_or_null(e->memcg));
-	ADD(o, "task_memcg", str_or_null(e->task_memcg));
-	ADD(o, "usage_kb", json_opt_u64(e->memcg_usage_kb));
-	ADD(o, "limit_kb", json_opt_u64(e->memcg_limit_kb));
-	ADD(o, "failcnt", json_opt_u64(e->memcg_failcnt));
-	return o;
-}
-
-static struct json_object *tasks_json(const struct oom_event *e)
-{
-	if (!e->ntasks)
-		return NULL;
-	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
-	ADD(o, "count", json_object_new_uint64(e->ntasks));
-	ADD(o, "rss_kb_total", kb_of_pages(e, e->tasks_rss_pages));
-	for (unsigned i = 0; i < e->ntop; i++) {
-		const struct oom_task *t = &e->top[i];
-		struct json_object *to = json_object_new_object();
-		ADD(to, "pid", json_object_new_uint64(t->pid));
-		ADD(to, "comm", json_object_new_string(t->comm));
-		ADD(to, "rss_kb", kb_of_pages(e, opt_u64(t->rss_pages)));
-		ADD(to, "total_vm_kb", kb_of_pages(e, t->total_vm_pages));
-		ADD(to, "rss_anon_kb", kb_of_pages(e, t->rss_anon_pages));
-		ADD(to, "rss_file_kb", kb_of_pages(e, t->rss_file_pages));
-		ADD(to, "rss_shmem_kb", kb_of_pages(e, t->rss_shmem_pages));
-		ADD(to, "oom_score_adj", opt_i64_json(t->oom_score_adj));
-		json_object_array_add(a, to);
+	const struct oom_event *e = &r->ev[i];
+	if (e->kind != OOM_KIND_MEMCG && !e->memcg[0] && !e->memcg_usage_kb.known) {
+		jsonw_null(w, "memcg");
+		return;
 	}
-	ADD(o, "largest", a);
-	return o;
+	jsonw_object(w, "memcg");
+	str_or_null(w, "path", e->memcg);
+	str_or_null(w, "task_memcg", e->task_memcg);
+	jsonw_opt_u64(w, "usage_kb", e->memcg_usage_kb);
+	jsonw_opt_u64(w, "limit_kb", e->memcg_limit_kb);
+	jsonw_opt_u64(w, "failcnt", e->memcg_failcnt);
+	oom_detail_memcg_json(w, r, i);
+	jsonw_end(w);
 }
 
-static struct json_object *balloon_json(const struct oom_event *e, const struct oom_facts *f)
+static void tasks_json(struct jsonw *w, const struct oom_report *r, size_t i)
+{
+	const struct oom_event *e = &r->ev[i];
+	if (!e->ntasks) {
+		jsonw_null(w, "tasks");
+		return;
+	}
+	jsonw_object(w, "tasks");
+	jsonw_u64(w, "count", e->ntasks);
+	kb_of_pages(w, "rss_kb_total", e, e->tasks_rss_pages);
+	jsonw_array(w, "largest");
+	for (unsigned k = 0; k < e->ntop; k++) {
+		const struct oom_task *t = &e->top[k];
+		jsonw_object(w, NULL);
+		jsonw_u64(w, "pid", t->pid);
+		jsonw_str(w, "comm", t->comm);
+		kb_of_pages(w, "rss_kb", e, opt_u64(t->rss_pages));
+		kb_of_pages(w, "total_vm_kb", e, t->total_vm_pages);
+		kb_of_pages(w, "rss_anon_kb", e, t->rss_anon_pages);
+		kb_of_pages(w, "rss_file_kb", e, t->rss_file_pages);
+		kb_of_pages(w, "rss_shmem_kb", e, t->rss_shmem_pages);
+		oom_json_opt_i64(w, "oom_score_adj", t->oom_score_adj);
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+	oom_detail_tasks_json(w, r, i);
+	jsonw_end(w);
+}
+
+static void balloon_json(struct jsonw *w, const struct oom_event *e, const struct oom_facts *f)
 {
 	const struct oom_balloon *b = &f->balloon;
-	if (!b->present)
-		return NULL;
-	struct json_object *o = json_object_new_object();
-	ADD(o, "size_kb", json_opt_u64(b->size_kb));
-	ADD(o, "source", json_object_new_string(b->source));
-	ADD(o, "estimate", json_object_new_boolean(b->estimate));
-	ADD(o, "size_min_kb", json_opt_u64(b->size_min_kb));
-	ADD(o, "size_max_kb", json_opt_u64(b->size_max_kb));
+	if (!b->present) {
+		jsonw_null(w, "balloon");
+		return;
+	}
+	jsonw_object(w, "balloon");
+	jsonw_opt_u64(w, "size_kb", b->size_kb);
+	jsonw_str(w, "source", b->source);
+	jsonw_bool(w, "estimate", b->estimate);
+	jsonw_opt_u64(w, "size_min_kb", b->size_min_kb);
+	jsonw_opt_u64(w, "size_max_kb", b->size_max_kb);
 	if (b->estimate) {
-		struct json_object *basis = json_object_new_object();
-		ADD(basis, "present_managed_gap_kb", json_opt_u64(f->gap_kb));
-		ADD(basis, "memmap_kb", json_opt_u64(b->memmap_kb));
-		ADD(basis, "kernel_reserve_min_kb", json_object_new_uint64(OOM_KERNEL_RESERVE_MIN_KB));
-		ADD(basis, "kernel_reserve_max_kb", json_object_new_uint64(OOM_KERNEL_RESERVE_MAX_KB));
-		ADD(o, "estimate_basis", basis);
+		jsonw_object(w, "estimate_basis");
+		jsonw_opt_u64(w, "present_managed_gap_kb", f->gap_kb);
+		jsonw_opt_u64(w, "memmap_kb", b->memmap_kb);
+		jsonw_u64(w, "kernel_reserve_min_kb", OOM_KERNEL_RESERVE_MIN_KB);
+		jsonw_u64(w, "kernel_reserve_max_kb", OOM_KERNEL_RESERVE_MAX_KB);
+		jsonw_end(w);
 	} else {
-		ADD(o, "estimate_basis", NULL);
+		jsonw_null(w, "estimate_basis");
 	}
-	ADD(o, "deflate_on_oom", b->deflate_on_oom < 0 ? NULL : json_object_new_boolean(b->deflate_on_oom));
-	ADD(o, "driver", str_or_null(e->balloon.driver));
-	ADD(o, "inflated_total_kb", json_opt_u64(e->balloon.inflated_total_kb));
-	ADD(o, "inflated_free_kb", json_opt_u64(e->balloon.inflated_free_kb));
-	ADD(o, "node_balloon_kb", json_opt_u64(e->balloon.node_balloon_kb));
-	ADD(o, "oom_notify_frame", json_object_new_boolean(e->balloon.oom_notify_frame));
-	ADD(o, "oom_notify_function", str_or_null(e->balloon.oom_notify_fn));
-	ADD(o, "oom_notify_frame_reliable",
-	    e->balloon.oom_notify_frame ? json_object_new_boolean(e->balloon.oom_notify_reliable) : NULL);
-	struct json_object *ev = json_object_new_array();
+	if (b->deflate_on_oom < 0)
+		jsonw_null(w, "deflate_on_oom");
+	else
+		jsonw_bool(w, "deflate_on_oom", b->deflate_on_oom);
+	str_or_null(w, "driver", e->balloon.driver);
+	jsonw_opt_u64(w, "inflated_total_kb", e->balloon.inflated_total_kb);
+	jsonw_opt_u64(w, "inflated_free_kb", e->balloon.inflated_free_kb);
+	jsonw_opt_u64(w, "node_balloon_kb", e->balloon.node_balloon_kb);
+	jsonw_bool(w, "oom_notify_frame", e->balloon.oom_notify_frame);
+	str_or_null(w, "oom_notify_function", e->balloon.oom_notify_fn);
+	if (e->balloon.oom_notify_frame)
+		jsonw_bool(w, "oom_notify_frame_reliable", e->balloon.oom_notify_reliable);
+	else
+		jsonw_null(w, "oom_notify_frame_reliable");
+	jsonw_array(w, "messages");
 	for (unsigned i = 0; i < e->balloon.nevidence; i++) {
-		struct json_object *m = json_object_new_object();
-		ADD(m, "time", str_or_null(e->balloon.evidence[i].time_text));
-		add_time_iso(m, "time_iso", NULL, e->balloon.evidence[i].time_text);
-		ADD(m, "message", json_object_new_string(e->balloon.evidence[i].text));
-		json_object_array_add(ev, m);
+		jsonw_object(w, NULL);
+		str_or_null(w, "time", e->balloon.evidence[i].time_text);
+		add_time_iso(w, "time_iso", NULL, e->balloon.evidence[i].time_text);
+		jsonw_str(w, "message", e->balloon.evidence[i].text);
+		jsonw_end(w);
 	}
-	ADD(o, "messages", ev);
-	return o;
+	jsonw_end(w);
+	jsonw_end(w);
 }
 
 /* Microsecond precision, written as printed rather than as 17 digits. */
-static struct json_object *uptime_json(double s)
+static void uptime_json(struct jsonw *w, double s)
 {
 	char buf[40];
 	snprintf(buf, sizeof(buf), "%.6f", s);
 	size_t n = strlen(buf);
 	while (n > 1 && buf[n - 1] == '0' && buf[n - 2] != '.')
 		buf[--n] = '\0';
-	return json_object_new_double_s(s, buf);
+	jsonw_number(w, "uptime_s", buf);
+}
+
+void oom_event_write(struct jsonw *w, const struct oom_report *r, size_t i)
+{
+	const struct oom_event *e = &r->ev[i];
+	const struct oom_facts *f = &r->facts[i];
+	jsonw_object(w, NULL);
+	jsonw_str(w, "file", e->file_index < r->ninputs ? r->inputs[e->file_index].name : NULL);
+	str_or_null(w, "time", e->time_text);
+	add_time_iso(w, "time_iso", "time_note", e->time_text);
+	if (e->has_uptime)
+		uptime_json(w, e->uptime_s);
+	else
+		jsonw_null(w, "uptime_s");
+	jsonw_str(w, "kind", oom_kind_name(e->kind));
+	str_or_null(w, "constraint", e->constraint);
+	oom_json_opt_i64(w, "order", e->inv.order);
+	invoker_json(w, &e->inv, e->plat.kernel);
+	victim_json(w, &e->vic);
+	reaper_json(w, e);
+	memory_json(w, e, f);
+	zones_json(w, e);
+	memcg_json(w, r, i);
+	tasks_json(w, r, i);
+	balloon_json(w, e, f);
+	str_or_null(w, "vm_sign", f->vm_sign);
+	jsonw_object(w, "verdict");
+	jsonw_str(w, "code", r->verdicts[i].code);
+	jsonw_str(w, "summary", r->verdicts[i].summary);
+	jsonw_end(w);
+	oom_why_json(w, r, i);
+	jsonw_bool(w, "fragment", e->fragment);
+	jsonw_bool(w, "no_killable", e->no_killable);
+	jsonw_bool(w, "panic", e->panic);
+	jsonw_str(w, "panic_reason", e->panic_reason);
+	jsonw_bool(w, "sysrq", e->sysrq);
+	oom_detail_json(w, r, i);
+	jsonw_end(w);
 }
 
 struct json_object *oom_event_json(const struct oom_report *r, size_t i)
 {
-	const struct oom_event *e = &r->ev[i];
-	const struct oom_facts *f = &r->facts[i];
-	struct json_object *o = json_object_new_object();
-	ADD(o, "file", e->file_index < r->ninputs ? json_object_new_string(r->inputs[e->file_index].name) : NULL);
-	ADD(o, "time", str_or_null(e->time_text));
-	add_time_iso(o, "time_iso", "time_note", e->time_text);
-	ADD(o, "uptime_s", e->has_uptime ? uptime_json(e->uptime_s) : NULL);
-	ADD(o, "kind", json_object_new_string(oom_kind_name(e->kind)));
-	ADD(o, "constraint", str_or_null(e->constraint));
-	ADD(o, "order", opt_i64_json(e->inv.order));
-	ADD(o, "invoker", invoker_json(&e->inv, e->plat.kernel));
-	ADD(o, "victim", victim_json(&e->vic));
-	ADD(o, "oom_reaper", reaper_json(e));
-	ADD(o, "memory", memory_json(e, f));
-	ADD(o, "zones", zones_json(e));
-	ADD(o, "memcg", memcg_json(e));
-	ADD(o, "tasks", tasks_json(e));
-	ADD(o, "balloon", balloon_json(e, f));
-	ADD(o, "vm_sign", str_or_null(f->vm_sign));
-	struct json_object *v = json_object_new_object();
-	ADD(v, "code", json_object_new_string(r->verdicts[i].code));
-	ADD(v, "summary", json_object_new_string(r->verdicts[i].summary));
-	ADD(o, "verdict", v);
-	oom_why_json(o, r, i);
-	ADD(o, "fragment", json_object_new_boolean(e->fragment));
-	ADD(o, "no_killable", json_object_new_boolean(e->no_killable));
-	ADD(o, "panic", json_object_new_boolean(e->panic));
-	ADD(o, "panic_reason", e->panic_reason ? json_object_new_string(e->panic_reason) : NULL);
-	ADD(o, "sysrq", json_object_new_boolean(e->sysrq));
-	oom_detail_json(o, r, i);
+	struct jsonw w;
+	jsonw_init(&w, NULL);
+	oom_event_write(&w, r, i);
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o = NULL;
+	/* the writer's own text: well-formed, and an event nests 4 levels,
+	 * well within the tokener's default depth (32) */
+	if (!w.failed && w.len <= INT_MAX)
+		o = json_tokener_parse_ex(tok, w.buf, (int)w.len);
+	json_tokener_free(tok);
+	jsonw_finish(&w);
 	return o;
 }
 
-static struct json_object *summary_json(const struct oom_report *r)
+static void summary_json(struct jsonw *w, const struct oom_report *r)
 {
-	struct json_object *o = json_object_new_object();
-	struct json_object *kinds = json_object_new_object(), *codes = json_object_new_object();
-	struct json_object *victims = json_object_new_array(), *inputs = json_object_new_array();
+	jsonw_object(w, NULL);
+	jsonw_u64(w, "events", r->totals.events);
+	/* every kind, 0 when none; oom_kind_name gives no other name */
 	static const char *const kind_keys[] = { "global", "memcg", "cpuset", "mempolicy", "unknown" };
-	for (size_t k = 0; k < sizeof(kind_keys) / sizeof(kind_keys[0]); k++)
-		json_object_object_add(kinds, kind_keys[k], json_object_new_int(0));
-	for (size_t k = 0; k < OOM_KIND_COUNT; k++)
-		if (r->totals.by_kind[k])
-			json_object_object_add(kinds, oom_kind_name((enum oom_kind)k), json_object_new_uint64(r->totals.by_kind[k]));
+	jsonw_object(w, "by_kind");
+	for (size_t k = 0; k < ARRAY_SIZE(kind_keys); k++) {
+		uint64_t n = 0;
+		for (size_t j = 0; j < OOM_KIND_COUNT; j++)
+			if (r->totals.by_kind[j] && strcmp(oom_kind_name((enum oom_kind)j), kind_keys[k]) == 0)
+				n = r->totals.by_kind[j];
+		jsonw_u64(w, kind_keys[k], n);
+	}
+	jsonw_end(w);
+	jsonw_object(w, "by_verdict");
 	for (size_t k = 0; k < OOM_VERDICT_MAX && oom_verdict_codes[k]; k++)
 		if (r->totals.by_verdict[k])
-			json_object_object_add(codes, oom_verdict_codes[k], json_object_new_uint64(r->totals.by_verdict[k]));
+			jsonw_u64(w, oom_verdict_codes[k], r->totals.by_verdict[k]);
+	jsonw_end(w);
+	jsonw_array(w, "victims");
 	for (size_t i = 0; i < r->nev; i++) {
 		const struct oom_event *e = &r->ev[i];
 		if (e->vic.present) {
-			struct json_object *v = json_object_new_object();
-			ADD(v, "comm", json_object_new_string(e->vic.comm));
-			ADD(v, "pid", json_opt_u64(e->vic.pid));
-			json_object_array_add(victims, v);
+			jsonw_object(w, NULL);
+			jsonw_str(w, "comm", e->vic.comm);
+			jsonw_opt_u64(w, "pid", e->vic.pid);
+			jsonw_end(w);
 		}
 	}
-	ADD(o, "events", json_object_new_uint64(r->totals.events));
-	ADD(o, "by_kind", kinds);
-	ADD(o, "by_verdict", codes);
-	ADD(o, "victims", victims);
-	ADD(o, "first_time", str_or_null(r->totals.first_time[0] ? r->totals.first_time : NULL));
-	ADD(o, "last_time", str_or_null(r->totals.last_time[0] ? r->totals.last_time : NULL));
-	add_time_iso(o, "first_time_iso", NULL, r->totals.first_time);
-	add_time_iso(o, "last_time_iso", NULL, r->totals.last_time);
-	ADD(o, "events_not_kept", json_object_new_uint64(r->dropped));
-	ADD(o, "victims_not_kept", json_object_new_uint64(r->totals.victims_not_kept));
-	ADD(o, "lines_truncated", json_object_new_uint64(r->truncated));
+	jsonw_end(w);
+	str_or_null(w, "first_time", r->totals.first_time);
+	str_or_null(w, "last_time", r->totals.last_time);
+	add_time_iso(w, "first_time_iso", NULL, r->totals.first_time);
+	add_time_iso(w, "last_time_iso", NULL, r->totals.last_time);
+	jsonw_u64(w, "events_not_kept", r->dropped);
+	jsonw_u64(w, "victims_not_kept", r->totals.victims_not_kept);
+	jsonw_u64(w, "lines_truncated", r->truncated);
+	jsonw_array(w, "inputs");
 	for (size_t i = 0; i < r->ninputs; i++) {
-		struct json_object *in = json_object_new_object();
-		ADD(in, "name", json_object_new_string(r->inputs[i].name));
-		ADD(in, "format", str_or_null(r->inputs[i].format));
-		ADD(in, "error", str_or_null(r->inputs[i].error));
-		json_object_array_add(inputs, in);
+		jsonw_object(w, NULL);
+		jsonw_str(w, "name", r->inputs[i].name);
+		str_or_null(w, "format", r->inputs[i].format);
+		str_or_null(w, "error", r->inputs[i].error);
+		jsonw_end(w);
 	}
-	ADD(o, "inputs", inputs);
-	return o;
+	jsonw_end(w);
+	jsonw_end(w);
 }
 
-static bool put(FILE *out, struct json_object *o)
-{
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-	bool ok = json_fputs(out, s);
-	json_object_put(o);
-	return ok;
-}
+/* The document's frame is its own (not json-c's): the events at the left
+ * margin, one after another. */
+#define RAW(w, s) jsonw_raw((w), (s), sizeof(s) - 1)
 
 bool oom_view_json(FILE *out, const struct oom_report *r)
 {
-	bool ok = fputs("{\n\"events\":[", out) >= 0;
-	for (size_t i = 0; ok && i < r->nev; i++) {
-		ok = fputs(i ? ",\n" : "\n", out) >= 0;
-		ok = ok && put(out, oom_event_json(r, i));
+	struct jsonw w;
+	jsonw_init(&w, out);
+	RAW(&w, "{\n\"events\":[");
+	for (size_t i = 0; !w.failed && i < r->nev; i++) {
+		if (i)
+			RAW(&w, ",\n");
+		else
+			RAW(&w, "\n");
+		oom_event_write(&w, r, i);
 	}
-	ok = ok && fputs("\n],\n\"summary\":", out) >= 0;
-	ok = ok && put(out, summary_json(r));
-	return ok && fputs("\n}\n", out) >= 0;
+	RAW(&w, "\n],\n\"summary\":");
+	summary_json(&w, r);
+	RAW(&w, "\n}\n");
+	return jsonw_finish(&w);
 }
