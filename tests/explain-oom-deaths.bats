@@ -70,6 +70,24 @@ ev() { # ev LOG JQ: one value of explain-oom --json LOG
 	refute_output --partial "played no part in this kill"
 }
 
+@test "deaths: a task table printed with no row is a table of 0 rows; a header before the event is not the event's" {
+	# synthetic v4.4 (mm/oom_kill.c 4.4: dump_header() prints the dump_tasks()
+	# header, no task is listed, then panic("Out of memory and no killable
+	# processes...")); real 24 keeps only the header and the panic, with no
+	# line of the report before the header, so nothing ties it to the event
+	run ev "$SYN"/v4.4-no-killable-empty-task-table.log \
+		'.events[0].tasks | [.count, .rss_kb_total, (.largest | length), (.rows | length), .rows_kept] | map(tostring) | join(" ")'
+	assert_output "0 0 0 0 true"
+	run "$VBTOOL" explain-oom "$SYN"/v4.4-no-killable-empty-task-table.log
+	assert_output --partial "tasks:    0 listed (the kernel printed the table's header and no task under it)"
+	run ev "$REAL"/24-*.log '.events[0].tasks'
+	assert_output "null"
+	# the table cut after its header (nothing after it) is not known to be empty
+	head -n -2 "$SYN"/v4.4-no-killable-empty-task-table.log >"$BATS_TEST_TMPDIR/cut.log"
+	run ev "$BATS_TEST_TMPDIR/cut.log" '.events[0].tasks'
+	assert_output "null"
+}
+
 @test "deaths: a wall broadcast's header dates the kernel line right under it (rsyslog, sysklogd, quoted)" {
 	# 25 and 26 are a real rsyslog wall paste (RSYSLOG_WallFmt, "%timegenerated%":
 	# "Feb 23 22:42:17", no year) and the same quoted twice; sysklogd writes

@@ -146,6 +146,8 @@ static void process_logical(struct oom_parser *p, const char *s, size_t n, const
 	trim(&s, &n);
 	if (!n)
 		return;
+	if (p->task_header && p->cur && s[0] != '[')
+		p->cur->task_table_closed = true;
 	if (on_death_line(p, s, n, meta))
 		return;
 	const char *at;

@@ -189,6 +189,12 @@ struct oom_event {
 
 	struct oom_task top[OOM_TOP_TASKS];
 	uint64_t ntasks;
+	/* the task table's header was seen, how many lines after it looked
+	 * like rows (read or not), and whether another line of the event came
+	 * after it: a header, no row, then more of the report is a table the
+	 * kernel printed empty (no task it could list) */
+	bool task_header_seen, task_table_closed;
+	uint64_t task_row_lines;
 	struct opt_u64 tasks_rss_pages;
 	struct oom_task_table table;
 	struct opt_u64 tasks_swapents;
@@ -222,6 +228,12 @@ struct oom_event {
 	char vm_sign[24];
 	bool hw_named;
 };
+
+/* The report has a task table with no row in it (see task_header_seen). */
+static inline bool oom_task_table_empty(const struct oom_event *e)
+{
+	return !e->ntasks && e->task_header_seen && !e->task_row_lines && e->task_table_closed;
+}
 
 /* The page size of the event's machine in KiB (platform.c), from the log:
  * the order-0 size of a buddy line ("buddy_lines"), else the zones'

@@ -235,10 +235,12 @@ bool in_event_line(struct oom_parser *p, struct oom_event *e, const char *s, siz
 	}
 	if (s[0] == '[') {
 		const char *close = memchr(s, ']', n);
-		if (close && find(s, (size_t)(close - s), "pid"))
-			on_task_header(p, s, n);
-		else if (p->task_header)
+		if (close && find(s, (size_t)(close - s), "pid")) {
+			on_task_header(p, e, s, n);
+		} else if (p->task_header) {
+			e->task_row_lines++;
 			on_task_row(p, e, s, n);
+		}
 		return true;
 	}
 	if (on_memcg_line(p, e, s, n))

@@ -185,7 +185,7 @@ void on_node(struct oom_event *e, const char *s, size_t n);
 /* false when the line is nothing a report holds: every return of a known
  * line says true (event.c counts the others, see scan.c) */
 bool in_event_line(struct oom_parser *p, struct oom_event *e, const char *s, size_t n);
-void on_task_header(struct oom_parser *p, const char *s, size_t n);
+void on_task_header(struct oom_parser *p, struct oom_event *e, const char *s, size_t n);
 void on_task_row(struct oom_parser *p, struct oom_event *e, const char *s, size_t n);
 /* ---- zones.c: lowmem_reserve[], buddy and unreclaimable slab lines ---- */
 void oom_zone_reserve(struct oom_event *e, const char *s, size_t n);

@@ -60,7 +60,7 @@ static void keep_row(struct oom_parser *p, struct oom_event *e, const struct oom
 	tb->rows[tb->n++] = *row;
 }
 
-void on_task_header(struct oom_parser *p, const char *s, size_t n)
+void on_task_header(struct oom_parser *p, struct oom_event *e, const char *s, size_t n)
 {
 	const char *end = s + n;
 	const char *q = memchr(s, ']', n);
@@ -101,6 +101,13 @@ void on_task_header(struct oom_parser *p, const char *s, size_t n)
 		p->cols[p->ncols++] = c;
 	}
 	p->task_header = true;
+	/* sums over the rows to come: 0 for a table printed empty */
+	e->task_header_seen = true;
+	if (!e->tasks_rss_pages.known)
+		e->tasks_rss_pages = opt_u64(0);
+	for (unsigned k = 0; k < p->ncols && !e->tasks_swapents.known; k++)
+		if (p->cols[k] == COL_SWAPENTS)
+			e->tasks_swapents = opt_u64(0);
 }
 
 void on_task_row(struct oom_parser *p, struct oom_event *e, const char *s, size_t n)

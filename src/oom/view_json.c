@@ -173,7 +173,7 @@ static void memcg_json(struct jsonw *w, const struct oom_report *r, size_t i)
 static void tasks_json(struct jsonw *w, const struct oom_report *r, size_t i)
 {
 	const struct oom_event *e = &r->ev[i];
-	if (!e->ntasks) {
+	if (!e->ntasks && !oom_task_table_empty(e)) {
 		jsonw_null(w, "tasks");
 		return;
 	}

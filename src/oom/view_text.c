@@ -105,6 +105,8 @@ static void event_text(FILE *out, const struct oom_report *r, size_t i)
 				fmt_kb(a, sizeof(a), kb));
 		}
 		fputc('\n', out);
+	} else if (oom_task_table_empty(e)) {
+		fprintf(out, "  tasks:    0 listed (the kernel printed the table's header and no task under it)\n");
 	}
 	oom_detail_text(out, r, i);
 	const struct oom_balloon *bl = &f->balloon;
