@@ -10,16 +10,28 @@
 const char *fmt_kb(char *buf, size_t len, uint64_t kb)
 {
 	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
-	double v = (double)kb;
 	size_t u = 0;
-	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1024;
+	while (u + 1 < sizeof(units) / sizeof(units[0]) && kb >> (10 * (u + 1)))
 		u++;
-	}
-	if (u == 0)
+	if (u == 0) {
 		snprintf(buf, len, "%llu KiB", (unsigned long long)kb);
-	else
+	} else if (kb >= (uint64_t)1 << 53) { /* past a double's exact integers: as printf rounds it */
+		double v = (double)kb;
+		for (size_t k = 0; k < u; k++)
+			v /= 1024;
 		snprintf(buf, len, "%.1f %s", v, units[u]);
+	} else {
+		/* kb / 1024^u to a tenth in integers, rounded as printf rounds
+		 * the exact binary value: to nearest, a tie to even (%.1f costs
+		 * a tenth of explain-oom's text view) */
+		unsigned shift = 10 * (unsigned)u;
+		uint64_t x = kb * 10, tenths = x >> shift; /* kb < 2^53: no overflow */
+		uint64_t rem = x & (((uint64_t)1 << shift) - 1), half = (uint64_t)1 << (shift - 1);
+		if (rem > half || (rem == half && (tenths & 1)))
+			tenths++;
+		snprintf(buf, len, "%llu.%llu %s", (unsigned long long)(tenths / 10), (unsigned long long)(tenths % 10),
+			 units[u]);
+	}
 	return buf;
 }
 
