@@ -7,30 +7,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+char *fmt_u64_before(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
 const char *fmt_kb(char *buf, size_t len, uint64_t kb)
 {
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+	static const char units[][5] = { " KiB", " MiB", " GiB", " TiB", " PiB" };
 	size_t u = 0;
 	while (u + 1 < sizeof(units) / sizeof(units[0]) && kb >> (10 * (u + 1)))
 		u++;
-	if (u == 0) {
-		snprintf(buf, len, "%llu KiB", (unsigned long long)kb);
-	} else if (kb >= (uint64_t)1 << 53) { /* past a double's exact integers: as printf rounds it */
+	if (u && kb >= (uint64_t)1 << 53) { /* past a double's exact integers: as printf rounds it */
 		double v = (double)kb;
 		for (size_t k = 0; k < u; k++)
 			v /= 1024;
-		snprintf(buf, len, "%.1f %s", v, units[u]);
+		snprintf(buf, len, "%.1f%s", v, units[u]);
+		return buf;
+	}
+	/* written backwards, in integers: printf was a tenth of explain-oom's
+	 * text view, six sizes a task row */
+	char tmp[32], *end = tmp + sizeof(tmp), *p = end - 4;
+	memcpy(p, units[u], 4);
+	if (u == 0) {
+		p = fmt_u64_before(p, kb);
 	} else {
-		/* kb / 1024^u to a tenth in integers, rounded as printf rounds
-		 * the exact binary value: to nearest, a tie to even (%.1f costs
-		 * a tenth of explain-oom's text view) */
+		/* kb / 1024^u to a tenth, rounded as printf's %.1f rounds the
+		 * exact binary value: to nearest, a tie to even */
 		unsigned shift = 10 * (unsigned)u;
 		uint64_t x = kb * 10, tenths = x >> shift; /* kb < 2^53: no overflow */
 		uint64_t rem = x & (((uint64_t)1 << shift) - 1), half = (uint64_t)1 << (shift - 1);
 		if (rem > half || (rem == half && (tenths & 1)))
 			tenths++;
-		snprintf(buf, len, "%llu.%llu %s", (unsigned long long)(tenths / 10), (unsigned long long)(tenths % 10),
-			 units[u]);
+		*--p = (char)('0' + tenths % 10);
+		*--p = '.';
+		p = fmt_u64_before(p, tenths / 10);
+	}
+	if (len) { /* cut as snprintf cuts */
+		size_t n = (size_t)(end - p) < len ? (size_t)(end - p) : len - 1;
+		memcpy(buf, p, n);
+		buf[n] = '\0';
 	}
 	return buf;
 }

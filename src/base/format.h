@@ -10,6 +10,9 @@
 
 #include "base/parse.h"
 
+/* v in decimal, written so that it ends just before end (at most 20
+ * bytes); returns where it starts. */
+char *fmt_u64_before(char *end, uint64_t v);
 /* "1.5 GiB" style sizes from kB, into buf. */
 const char *fmt_kb(char *buf, size_t len, uint64_t kb);
 /* part/whole as a percentage, the one rounding every view uses (issue #12):

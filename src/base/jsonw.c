@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/format.h"
 #include "base/term.h"
 #include "base/util.h"
 
@@ -268,19 +269,9 @@ void jsonw_bool(struct jsonw *w, const char *key, bool v)
 		scalar(w, key, "false", 5);
 }
 
-/* v in decimal, ending at end; returns where it starts. */
-static char *decimal(char *end, uint64_t v)
-{
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return end;
-}
-
 void jsonw_u64(struct jsonw *w, const char *key, uint64_t v)
 {
-	char buf[24], *end = buf + sizeof(buf), *p = decimal(end, v);
+	char buf[24], *end = buf + sizeof(buf), *p = fmt_u64_before(end, v);
 	scalar(w, key, p, (size_t)(end - p));
 }
 
@@ -288,7 +279,7 @@ void jsonw_i64(struct jsonw *w, const char *key, int64_t v)
 {
 	char buf[24], *end = buf + sizeof(buf);
 	/* the magnitude in unsigned arithmetic: INT64_MIN has no positive twin */
-	char *p = decimal(end, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+	char *p = fmt_u64_before(end, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
 	if (v < 0)
 		*--p = '-';
 	scalar(w, key, p, (size_t)(end - p));
