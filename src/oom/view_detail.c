@@ -283,13 +283,75 @@ static void text_memcg(FILE *out, const struct oom_event *e)
 	fputc('\n', out);
 }
 
+/* s in a column of w (printf's %*s, or %-*s when left), then a blank. */
+static char *cell(char *p, const char *s, size_t w, bool left)
+{
+	size_t n = strlen(s), pad = n < w ? w - n : 0;
+	if (!left) {
+		memset(p, ' ', pad);
+		p += pad;
+	}
+	memcpy(p, s, n);
+	p += n;
+	if (left) {
+		memset(p, ' ', pad);
+		p += pad;
+	}
+	*p++ = ' ';
+	return p;
+}
+
+static char *cell_u64(char *p, struct opt_u64 v, size_t w, bool left)
+{
+	char d[24], *end = d + sizeof(d) - 1;
+	*end = '\0';
+	return cell(p, v.known ? fmt_u64_before(end, v.v) : "?", w, left);
+}
+
+/* One row of the table, built in a buffer and written at once (a dense
+ * log's text view prints tens of thousands; printf's formatting was a fifth
+ * of that view): pid, uid, tgid, the sizes, swapents, adj, name, markers. */
+static void task_row_text(FILE *out, const struct oom_event *e, const struct oom_task_row *t)
+{
+	char line[512], *p = line, kb[32], adj[24] = "?";
+	memset(p, ' ', 12);
+	p += 12;
+	p = cell_u64(p, opt_u64(t->pid), 8, true);
+	p = cell_u64(p, t->uid, 6, false);
+	p = cell_u64(p, t->tgid, 8, false);
+	const struct opt_u64 sizes[] = { kb_of(e, t->total_vm_pages), kb_of(e, t->rss_pages),	 kb_of(e, t->rss_anon_pages),
+					 kb_of(e, t->rss_file_pages),  kb_of(e, t->rss_shmem_pages), pgtables_kb(e, t) };
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++)
+		p = cell(p, kbs(kb, sizeof(kb), sizes[k]), k < 5 ? 10 : 9, false);
+	p = cell_u64(p, t->swapents, 8, false);
+	if (t->oom_score_adj.known)
+		snprintf(adj, sizeof(adj), "%lld", (long long)t->oom_score_adj.v);
+	p = cell(p, adj, 6, false);
+	*p++ = ' ';
+	/* the line holds at most 12 + 5 * 21 (numbers) + 6 * 16 (sizes) + 1 +
+	 * 32 (name) + 23 (markers) + 1 = 270 bytes */
+	size_t n = strnlen(t->comm, sizeof(t->comm));
+	memcpy(p, t->comm, n);
+	p += n;
+	if (is_invoker(e, t)) {
+		memcpy(p, "  <- invoker", 12);
+		p += 12;
+	}
+	if (is_victim(e, t)) {
+		memcpy(p, "  <- victim", 11);
+		p += 11;
+	}
+	*p++ = '\n';
+	fwrite(line, 1, (size_t)(p - line), out);
+}
+
 static void text_tasks(FILE *out, const struct oom_report *r, size_t i)
 {
 	const struct oom_event *e = &r->ev[i];
 	if (!e->ntasks)
 		return;
 	struct opt_u64 ram = ram_kb(r, i), total = kb_of(e, e->tasks_rss_pages), vic = victim_rss_kb(e);
-	char a[32], b[32], c[32], d[32], g[32], h[32], pc[16];
+	char a[32], pc[16];
 	fprintf(out, "  table:    RSS %s", kbs(a, sizeof(a), total));
 	if (total.known && ram.known)
 		fprintf(out, " (%s of RAM)", fmt_percent(pc, sizeof(pc), total.v, ram.v));
@@ -308,24 +370,8 @@ static void text_tasks(FILE *out, const struct oom_report *r, size_t i)
 		"total_vm", "rss", "rss_anon", "rss_file", "rss_shmem", "pgtables", "swapents", "adj", "name",
 		sorts[r->sort < 4 ? r->sort : 0]);
 	const struct oom_task_row **v = sorted_rows(e, r->sort);
-	for (size_t k = 0; k < e->table.n; k++) {
-		const struct oom_task_row *t = v[k];
-		char u[24] = "?", tg[24] = "?", sw[24] = "?", adj[24] = "?";
-		if (t->uid.known)
-			snprintf(u, sizeof(u), "%llu", (unsigned long long)t->uid.v);
-		if (t->tgid.known)
-			snprintf(tg, sizeof(tg), "%llu", (unsigned long long)t->tgid.v);
-		if (t->swapents.known)
-			snprintf(sw, sizeof(sw), "%llu", (unsigned long long)t->swapents.v);
-		if (t->oom_score_adj.known)
-			snprintf(adj, sizeof(adj), "%lld", (long long)t->oom_score_adj.v);
-		fprintf(out, "            %-8llu %6s %8s %10s %10s %10s %10s %10s %9s %8s %6s  %s%s%s\n",
-			(unsigned long long)t->pid, u, tg, kbs(a, sizeof(a), kb_of(e, t->total_vm_pages)),
-			kbs(b, sizeof(b), kb_of(e, t->rss_pages)), kbs(c, sizeof(c), kb_of(e, t->rss_anon_pages)),
-			kbs(d, sizeof(d), kb_of(e, t->rss_file_pages)), kbs(g, sizeof(g), kb_of(e, t->rss_shmem_pages)),
-			kbs(h, sizeof(h), pgtables_kb(e, t)), sw, adj, t->comm, is_invoker(e, t) ? "  <- invoker" : "",
-			is_victim(e, t) ? "  <- victim" : "");
-	}
+	for (size_t k = 0; k < e->table.n; k++)
+		task_row_text(out, e, v[k]);
 	free(v);
 }
 
