@@ -283,10 +283,11 @@ static void text_memcg(FILE *out, const struct oom_event *e)
 	fputc('\n', out);
 }
 
-/* s in a column of w (printf's %*s, or %-*s when left), then a blank. */
-static char *cell(char *p, const char *s, size_t w, bool left)
+/* s[0..n) in a column of w (printf's %*s, or %-*s when left), then a
+ * blank. */
+static char *cell_n(char *p, const char *s, size_t n, size_t w, bool left)
 {
-	size_t n = strlen(s), pad = n < w ? w - n : 0;
+	size_t pad = n < w ? w - n : 0;
 	if (!left) {
 		memset(p, ' ', pad);
 		p += pad;
@@ -299,6 +300,11 @@ static char *cell(char *p, const char *s, size_t w, bool left)
 	}
 	*p++ = ' ';
 	return p;
+}
+
+static char *cell(char *p, const char *s, size_t w, bool left)
+{
+	return cell_n(p, s, strlen(s), w, left);
 }
 
 static char *cell_u64(char *p, struct opt_u64 v, size_t w, bool left)
