@@ -280,8 +280,8 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
  * fault maps that much (the kernel's fault-around), where MAP_POPULATE
  * maps page by page, at 16 times the faults. */
 #define FAULT_STEP ((size_t)64 << 10)
-/* It also finds the window's keys (the scan's other fifth), at most
- * AHEAD_KEYS lines' worth; the scan finds any past them itself. */
+/* It also finds the window's key lines (the vector scan, a fifth of a run's
+ * time), at most AHEAD_KEYS of them; the scan finds any past them itself. */
 #define AHEAD_KEYS 4096
 struct ahead {
 	pthread_mutex_t mu;
