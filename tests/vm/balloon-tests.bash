@@ -172,7 +172,9 @@ wait_guest_device() { # wait_guest_device REGEX: until the module file's Device 
 
 t_hotplug() {
 	balloon_set 384
-	guest -- 'setsid sh -c "i=0; while :; do cat '"$DEBUGFS_FILE"' > /dev/null; i=\$((i + 1)); echo \$i > /tmp/reads; done" < /dev/null > /dev/null 2>&1 & echo $! > /tmp/reader.pid'
+	# the count goes through a rename: "echo > file" empties the file first,
+	# and a cat in between read nothing ("[: : integer expression expected")
+	guest -- 'setsid sh -c "i=0; while :; do cat '"$DEBUGFS_FILE"' > /dev/null; i=\$((i + 1)); echo \$i > /tmp/reads.new; mv /tmp/reads.new /tmp/reads; done" < /dev/null > /dev/null 2>&1 & echo $! > /tmp/reader.pid'
 	sleep 1
 	run qmp device_del '{"id": "balloon0"}' --wait-event DEVICE_DELETED 60
 	assert_success
