@@ -8,7 +8,9 @@
 
 #include "oom/event.h"
 #include "oom/verdict.h"
+#include "base/format.h"
 #include "base/jsonw.h"
+#include "base/parse.h"
 
 /* For the --json views (written with base/jsonw.h): an opt_i64 as a
  * number, or null when unknown. */
@@ -18,6 +20,25 @@ static inline void oom_json_opt_i64(struct jsonw *w, const char *key, struct opt
 		jsonw_i64(w, key, v.v);
 	else
 		jsonw_null(w, key);
+}
+/* A string, or null when NULL or empty. */
+static inline void oom_json_str_or_null(struct jsonw *w, const char *key, const char *s)
+{
+	jsonw_str(w, key, s && s[0] ? s : NULL);
+}
+/* A count of the event's pages in kB: unknown when pages is, or when it
+ * overflows. */
+static inline struct opt_u64 oom_kb_of_pages(const struct oom_event *e, struct opt_u64 pages)
+{
+	uint64_t kb;
+	if (pages.known && mul_u64(pages.v, oom_page_kb(e, NULL), &kb))
+		return opt_u64(kb);
+	return OPT_U64_UNKNOWN;
+}
+/* For the text views: a size in kB as fmt_kb writes it, "?" when unknown. */
+static inline const char *oom_kbs(char *buf, size_t len, struct opt_u64 v)
+{
+	return v.known ? fmt_kb(buf, len, v.v) : "?";
 }
 /* A zone's "node" (null when the log does not say) and "name". */
 static inline void oom_json_zone_name(struct jsonw *w, const struct oom_zone *z)

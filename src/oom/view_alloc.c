@@ -113,11 +113,6 @@ void oom_next_text(FILE *out, const struct oom_report *r, size_t i)
 		fprintf(out, "  next:     %s\n", n.step[k]);
 }
 
-static const char *kbs(char *buf, size_t len, struct opt_u64 v)
-{
-	return v.known ? fmt_kb(buf, len, v.v) : "?";
-}
-
 static const char *tri(int v, const char *yes, const char *no)
 {
 	return v < 0 ? "?" : v ? yes : no;
@@ -131,7 +126,7 @@ void oom_why_text(FILE *out, const struct oom_report *r, size_t i)
 	char b1[32], b2[32], b3[32], b4[32];
 	fprintf(out, "  alloc:    ");
 	if (a.order.known && a.order.v >= 0)
-		fprintf(out, "order %lld (%s)", (long long)a.order.v, kbs(b1, sizeof(b1), a.request_kb));
+		fprintf(out, "order %lld (%s)", (long long)a.order.v, oom_kbs(b1, sizeof(b1), a.request_kb));
 	if (a.highest_zone)
 		fprintf(out, " from %s and below%s", a.highest_zone, a.gfp_high ? ", __GFP_HIGH (min halved)" : "");
 	fprintf(out, "%s%s", a.order.known && a.order.v >= 0 ? ": " : "", a.text);
@@ -153,8 +148,8 @@ void oom_why_text(FILE *out, const struct oom_report *r, size_t i)
 		else if (az->allowed && a.order.v == 0)
 			snprintf(chunks, sizeof(chunks), "any");
 		fprintf(out, "            %-4d %-8s %10s %10s %10s %10s %8s  %s\n", az->z->node, az->z->name,
-			kbs(b1, sizeof(b1), az->z->free_kb), kbs(b2, sizeof(b2), az->mark_kb),
-			kbs(b3, sizeof(b3), az->reserve_kb), kbs(b4, sizeof(b4), az->need_kb), chunks,
+			oom_kbs(b1, sizeof(b1), az->z->free_kb), oom_kbs(b2, sizeof(b2), az->mark_kb),
+			oom_kbs(b3, sizeof(b3), az->reserve_kb), oom_kbs(b4, sizeof(b4), az->need_kb), chunks,
 			!az->allowed		? "not allowed"
 			: az->pass == 1		? "passes"
 			: az->free_ok == 0	? "fails: free at or below need"

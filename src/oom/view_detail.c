@@ -11,14 +11,6 @@
 #include "base/jsonw.h"
 #include "base/util.h"
 
-static struct opt_u64 kb_of(const struct oom_event *e, struct opt_u64 pages)
-{
-	uint64_t kb;
-	if (pages.known && mul_u64(pages.v, oom_page_kb(e, NULL), &kb))
-		return opt_u64(kb);
-	return OPT_U64_UNKNOWN;
-}
-
 /* The RAM the shares are of: "pages RAM", else the zones' present. */
 static struct opt_u64 ram_kb(const struct oom_report *r, size_t i)
 {
@@ -36,7 +28,7 @@ struct mi_item {
 /* swap used = total - free - swap cache (the cache is in swap and in RAM) */
 static struct opt_u64 swap_used_kb(const struct oom_event *e)
 {
-	struct opt_u64 cache = kb_of(e, e->mi.swapcache_pages);
+	struct opt_u64 cache = oom_kb_of_pages(e, e->mi.swapcache_pages);
 	if (!e->swap_total_kb.known || !e->swap_free_kb.known || e->swap_free_kb.v > e->swap_total_kb.v)
 		return OPT_U64_UNKNOWN;
 	uint64_t used = e->swap_total_kb.v - e->swap_free_kb.v;
@@ -50,25 +42,25 @@ static size_t mi_items(const struct oom_event *e, struct mi_item *it)
 	const struct oom_meminfo *m = &e->mi;
 	size_t n = 0;
 #define ITEM(k, w, v) it[n++] = (struct mi_item){ (k), (w), (v) }
-	ITEM("active_anon", "anon active", kb_of(e, m->active_anon));
-	ITEM("inactive_anon", "anon inactive", kb_of(e, m->inactive_anon));
-	ITEM("active_file", "file active", kb_of(e, m->active_file));
-	ITEM("inactive_file", "file inactive", kb_of(e, m->inactive_file));
-	ITEM("unevictable", "unevictable", kb_of(e, m->unevictable));
-	ITEM("slab_reclaimable", "slab reclaimable", kb_of(e, m->slab_reclaimable));
-	ITEM("slab_unreclaimable", "slab unreclaimable", kb_of(e, m->slab_unreclaimable));
-	ITEM("shmem", "shmem", kb_of(e, m->shmem));
-	ITEM("mapped", "mapped", kb_of(e, m->mapped));
-	ITEM("pagetables", "page tables", kb_of(e, m->pagetables));
+	ITEM("active_anon", "anon active", oom_kb_of_pages(e, m->active_anon));
+	ITEM("inactive_anon", "anon inactive", oom_kb_of_pages(e, m->inactive_anon));
+	ITEM("active_file", "file active", oom_kb_of_pages(e, m->active_file));
+	ITEM("inactive_file", "file inactive", oom_kb_of_pages(e, m->inactive_file));
+	ITEM("unevictable", "unevictable", oom_kb_of_pages(e, m->unevictable));
+	ITEM("slab_reclaimable", "slab reclaimable", oom_kb_of_pages(e, m->slab_reclaimable));
+	ITEM("slab_unreclaimable", "slab unreclaimable", oom_kb_of_pages(e, m->slab_unreclaimable));
+	ITEM("shmem", "shmem", oom_kb_of_pages(e, m->shmem));
+	ITEM("mapped", "mapped", oom_kb_of_pages(e, m->mapped));
+	ITEM("pagetables", "page tables", oom_kb_of_pages(e, m->pagetables));
 	ITEM("kernel_stack", "kernel stacks", m->kernel_stack_kb);
-	ITEM("pagecache", "page cache", kb_of(e, m->pagecache_pages));
-	ITEM("swapcache", "swap cache", kb_of(e, m->swapcache_pages));
+	ITEM("pagecache", "page cache", oom_kb_of_pages(e, m->pagecache_pages));
+	ITEM("swapcache", "swap cache", oom_kb_of_pages(e, m->swapcache_pages));
 	ITEM("swap_used", "swap used", swap_used_kb(e));
 	ITEM("hugepages", "hugepages", m->hugepages_kb);
 	ITEM("hugepages_free", "hugepages free", m->hugepages_free_kb);
-	ITEM("cma_free", "CMA free", kb_of(e, m->free_cma));
-	ITEM("cma_reserved", "CMA reserved", kb_of(e, e->mi.cma_reserved_pages));
-	ITEM("hwpoisoned", "hwpoisoned", kb_of(e, m->hwpoisoned_pages));
+	ITEM("cma_free", "CMA free", oom_kb_of_pages(e, m->free_cma));
+	ITEM("cma_reserved", "CMA reserved", oom_kb_of_pages(e, e->mi.cma_reserved_pages));
+	ITEM("hwpoisoned", "hwpoisoned", oom_kb_of_pages(e, m->hwpoisoned_pages));
 #undef ITEM
 	return n;
 }
@@ -93,11 +85,6 @@ static void percent_json(struct jsonw *w, const char *key, struct opt_u64 part, 
 	char buf[32];
 	snprintf(buf, sizeof(buf), "%.1Lf", p);
 	jsonw_number(w, key, buf);
-}
-
-static const char *kbs(char *buf, size_t len, struct opt_u64 v)
-{
-	return v.known ? fmt_kb(buf, len, v.v) : "?";
 }
 
 /* ---- the task table ----------------------------------------------------- */
@@ -172,7 +159,7 @@ static struct opt_u64 victim_rss_kb(const struct oom_event *e)
 	}
 	for (size_t k = 0; v->pid.known && k < e->table.n; k++)
 		if (e->table.rows[k].pid == v->pid.v)
-			return kb_of(e, e->table.rows[k].rss_pages);
+			return oom_kb_of_pages(e, e->table.rows[k].rss_pages);
 	return OPT_U64_UNKNOWN;
 }
 
@@ -190,7 +177,7 @@ static struct opt_u64 pgtables_kb(const struct oom_event *e, const struct oom_ta
 {
 	if (t->pgtables_bytes.known)
 		return opt_u64(t->pgtables_bytes.v / 1024);
-	return kb_of(e, t->pgtables_pages);
+	return oom_kb_of_pages(e, t->pgtables_pages);
 }
 
 /* ---- text --------------------------------------------------------------- */
@@ -253,8 +240,8 @@ static void counter_text(FILE *out, const char *what, struct opt_u64 u, struct o
 	if (f.known)
 		snprintf(c, sizeof(c), "%llu", (unsigned long long)f.v);
 	/* PAGE_COUNTER_MAX in kB is about 2^53: the kernel's "no limit" */
-	fprintf(out, "  memcg:    %s usage %s, limit %s, failcnt %s\n", what, kbs(a, sizeof(a), u),
-		l.known && l.v >= (1ULL << 52) ? "none" : kbs(b, sizeof(b), l), c);
+	fprintf(out, "  memcg:    %s usage %s, limit %s, failcnt %s\n", what, oom_kbs(a, sizeof(a), u),
+		l.known && l.v >= (1ULL << 52) ? "none" : oom_kbs(b, sizeof(b), l), c);
 }
 
 static void text_memcg(FILE *out, const struct oom_event *e)
@@ -325,10 +312,10 @@ static void task_row_text(FILE *out, const struct oom_event *e, const struct oom
 	p = cell_u64(p, opt_u64(t->pid), 8, true);
 	p = cell_u64(p, t->uid, 6, false);
 	p = cell_u64(p, t->tgid, 8, false);
-	const struct opt_u64 sizes[] = { kb_of(e, t->total_vm_pages), kb_of(e, t->rss_pages),	 kb_of(e, t->rss_anon_pages),
-					 kb_of(e, t->rss_file_pages),  kb_of(e, t->rss_shmem_pages), pgtables_kb(e, t) };
+	const struct opt_u64 sizes[] = { oom_kb_of_pages(e, t->total_vm_pages), oom_kb_of_pages(e, t->rss_pages),	 oom_kb_of_pages(e, t->rss_anon_pages),
+					 oom_kb_of_pages(e, t->rss_file_pages),  oom_kb_of_pages(e, t->rss_shmem_pages), pgtables_kb(e, t) };
 	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++)
-		p = cell(p, kbs(kb, sizeof(kb), sizes[k]), k < 5 ? 10 : 9, false);
+		p = cell(p, oom_kbs(kb, sizeof(kb), sizes[k]), k < 5 ? 10 : 9, false);
 	p = cell_u64(p, t->swapents, 8, false);
 	if (t->oom_score_adj.known)
 		snprintf(adj, sizeof(adj), "%lld", (long long)t->oom_score_adj.v);
@@ -356,9 +343,9 @@ static void text_tasks(FILE *out, const struct oom_report *r, size_t i)
 	const struct oom_event *e = &r->ev[i];
 	if (!e->ntasks)
 		return;
-	struct opt_u64 ram = ram_kb(r, i), total = kb_of(e, e->tasks_rss_pages), vic = victim_rss_kb(e);
+	struct opt_u64 ram = ram_kb(r, i), total = oom_kb_of_pages(e, e->tasks_rss_pages), vic = victim_rss_kb(e);
 	char a[32], pc[16];
-	fprintf(out, "  table:    RSS %s", kbs(a, sizeof(a), total));
+	fprintf(out, "  table:    RSS %s", oom_kbs(a, sizeof(a), total));
 	if (total.known && ram.known)
 		fprintf(out, " (%s of RAM)", fmt_percent(pc, sizeof(pc), total.v, ram.v));
 	if (vic.known) {
@@ -392,11 +379,6 @@ void oom_detail_text(FILE *out, const struct oom_report *r, size_t i)
 
 /* ---- JSON --------------------------------------------------------------- */
 
-static void str_or_null(struct jsonw *w, const char *key, const char *s)
-{
-	jsonw_str(w, key, s[0] ? s : NULL);
-}
-
 static void counter_json(struct jsonw *w, const char *prefix, struct opt_u64 u, struct opt_u64 l, struct opt_u64 f)
 {
 	char k[40];
@@ -415,11 +397,11 @@ static void row_json(struct jsonw *w, const struct oom_event *e, const struct oo
 	jsonw_opt_u64(w, "uid", t->uid);
 	jsonw_opt_u64(w, "tgid", t->tgid);
 	jsonw_str(w, "comm", t->comm);
-	jsonw_opt_u64(w, "total_vm_kb", kb_of(e, t->total_vm_pages));
-	jsonw_opt_u64(w, "rss_kb", kb_of(e, t->rss_pages));
-	jsonw_opt_u64(w, "rss_anon_kb", kb_of(e, t->rss_anon_pages));
-	jsonw_opt_u64(w, "rss_file_kb", kb_of(e, t->rss_file_pages));
-	jsonw_opt_u64(w, "rss_shmem_kb", kb_of(e, t->rss_shmem_pages));
+	jsonw_opt_u64(w, "total_vm_kb", oom_kb_of_pages(e, t->total_vm_pages));
+	jsonw_opt_u64(w, "rss_kb", oom_kb_of_pages(e, t->rss_pages));
+	jsonw_opt_u64(w, "rss_anon_kb", oom_kb_of_pages(e, t->rss_anon_pages));
+	jsonw_opt_u64(w, "rss_file_kb", oom_kb_of_pages(e, t->rss_file_pages));
+	jsonw_opt_u64(w, "rss_shmem_kb", oom_kb_of_pages(e, t->rss_shmem_pages));
 	jsonw_opt_u64(w, "pgtables_kb", pgtables_kb(e, t));
 	jsonw_opt_u64(w, "swapents", t->swapents);
 	oom_json_opt_i64(w, "oom_score_adj", t->oom_score_adj);
@@ -434,13 +416,13 @@ void oom_detail_json(struct jsonw *w, const struct oom_report *r, size_t i)
 	const struct oom_platform *pl = &e->plat;
 	const char *src;
 	uint64_t page = oom_page_kb(e, &src);
-	str_or_null(w, "kernel", pl->kernel);
+	oom_json_str_or_null(w, "kernel", pl->kernel);
 	if (pl->tainted)
 		jsonw_bool(w, "tainted", pl->tainted == 2);
 	else
 		jsonw_null(w, "tainted");
-	str_or_null(w, "taint_flags", pl->taint);
-	str_or_null(w, "hardware", pl->hardware);
+	oom_json_str_or_null(w, "taint_flags", pl->taint);
+	oom_json_str_or_null(w, "hardware", pl->hardware);
 	jsonw_u64(w, "page_size_kb", page);
 	jsonw_str(w, "page_size_source", src);
 	jsonw_opt_u64(w, "request_kb", oom_request_kb(e));
@@ -486,7 +468,7 @@ void oom_detail_memcg_json(struct jsonw *w, const struct oom_report *r, size_t i
 	counter_json(w, "memsw", d->memsw_usage_kb, d->memsw_limit_kb, d->memsw_failcnt);
 	counter_json(w, "kmem", d->kmem_usage_kb, d->kmem_limit_kb, d->kmem_failcnt);
 	counter_json(w, "swap", d->swap_usage_kb, d->swap_limit_kb, d->swap_failcnt);
-	str_or_null(w, "stats_path", d->stats_path);
+	oom_json_str_or_null(w, "stats_path", d->stats_path);
 	if (!d->stats_path[0] || d->stats_not_kept) {
 		jsonw_null(w, "stats_bytes");
 		return;
@@ -502,7 +484,7 @@ void oom_detail_memcg_json(struct jsonw *w, const struct oom_report *r, size_t i
 void oom_detail_tasks_json(struct jsonw *w, const struct oom_report *r, size_t i)
 {
 	const struct oom_event *e = &r->ev[i];
-	struct opt_u64 ram = ram_kb(r, i), total = kb_of(e, e->tasks_rss_pages), vic = victim_rss_kb(e);
+	struct opt_u64 ram = ram_kb(r, i), total = oom_kb_of_pages(e, e->tasks_rss_pages), vic = victim_rss_kb(e);
 	percent_json(w, "rss_percent_of_ram", total, ram);
 	jsonw_opt_u64(w, "victim_rss_kb", vic);
 	percent_json(w, "victim_rss_percent_of_ram", vic, ram);

@@ -10,30 +10,15 @@
 #include "base/jsonw.h"
 #include "base/util.h"
 
-/* A string, null when NULL or empty. */
-static void str_or_null(struct jsonw *w, const char *key, const char *s)
-{
-	jsonw_str(w, key, s && s[0] ? s : NULL);
-}
-
 /* The time as ISO 8601 beside the text as printed (issue #19), parsed here:
  * once per event shown, never per log line. */
 static void add_time_iso(struct jsonw *w, const char *iso_key, const char *note_key, const char *text)
 {
 	struct oom_time t;
 	oom_time_parse(text, &t);
-	str_or_null(w, iso_key, t.iso);
+	oom_json_str_or_null(w, iso_key, t.iso);
 	if (note_key)
-		str_or_null(w, note_key, t.note);
-}
-
-static void kb_of_pages(struct jsonw *w, const char *key, const struct oom_event *e, struct opt_u64 pages)
-{
-	uint64_t kb;
-	if (pages.known && mul_u64(pages.v, oom_page_kb(e, NULL), &kb))
-		jsonw_u64(w, key, kb);
-	else
-		jsonw_null(w, key);
+		oom_json_str_or_null(w, note_key, t.note);
 }
 
 /* "gfp_flags" (the names, or null) and "gfp_flags_source". */
@@ -62,7 +47,7 @@ static void gfp_flags(struct jsonw *w, const struct oom_invoker *inv, const char
 		}
 		jsonw_end(w);
 	}
-	str_or_null(w, "gfp_flags_source", source);
+	oom_json_str_or_null(w, "gfp_flags_source", source);
 }
 
 static void invoker_json(struct jsonw *w, const struct oom_invoker *inv, const char *release)
@@ -128,8 +113,8 @@ static void memory_json(struct jsonw *w, const struct oom_event *e, const struct
 	jsonw_opt_u64(w, "present_kb", f->present_kb);
 	jsonw_opt_u64(w, "managed_kb", f->managed_kb);
 	jsonw_opt_u64(w, "present_managed_gap_kb", f->gap_kb);
-	kb_of_pages(w, "reserved_kb", e, e->reserved_pages);
-	kb_of_pages(w, "highmem_kb", e, e->highmem_pages);
+	jsonw_opt_u64(w, "reserved_kb", oom_kb_of_pages(e, e->reserved_pages));
+	jsonw_opt_u64(w, "highmem_kb", oom_kb_of_pages(e, e->highmem_pages));
 	jsonw_opt_u64(w, "swap_total_kb", e->swap_total_kb);
 	jsonw_opt_u64(w, "swap_free_kb", e->swap_free_kb);
 	jsonw_end(w);
@@ -161,8 +146,8 @@ static void memcg_json(struct jsonw *w, const struct oom_report *r, size_t i)
 		return;
 	}
 	jsonw_object(w, "memcg");
-	str_or_null(w, "path", e->memcg);
-	str_or_null(w, "task_memcg", e->task_memcg);
+	oom_json_str_or_null(w, "path", e->memcg);
+	oom_json_str_or_null(w, "task_memcg", e->task_memcg);
 	jsonw_opt_u64(w, "usage_kb", e->memcg_usage_kb);
 	jsonw_opt_u64(w, "limit_kb", e->memcg_limit_kb);
 	jsonw_opt_u64(w, "failcnt", e->memcg_failcnt);
@@ -179,18 +164,18 @@ static void tasks_json(struct jsonw *w, const struct oom_report *r, size_t i)
 	}
 	jsonw_object(w, "tasks");
 	jsonw_u64(w, "count", e->ntasks);
-	kb_of_pages(w, "rss_kb_total", e, e->tasks_rss_pages);
+	jsonw_opt_u64(w, "rss_kb_total", oom_kb_of_pages(e, e->tasks_rss_pages));
 	jsonw_array(w, "largest");
 	for (unsigned k = 0; k < e->ntop; k++) {
 		const struct oom_task *t = &e->top[k];
 		jsonw_object(w, NULL);
 		jsonw_u64(w, "pid", t->pid);
 		jsonw_str(w, "comm", t->comm);
-		kb_of_pages(w, "rss_kb", e, opt_u64(t->rss_pages));
-		kb_of_pages(w, "total_vm_kb", e, t->total_vm_pages);
-		kb_of_pages(w, "rss_anon_kb", e, t->rss_anon_pages);
-		kb_of_pages(w, "rss_file_kb", e, t->rss_file_pages);
-		kb_of_pages(w, "rss_shmem_kb", e, t->rss_shmem_pages);
+		jsonw_opt_u64(w, "rss_kb", oom_kb_of_pages(e, opt_u64(t->rss_pages)));
+		jsonw_opt_u64(w, "total_vm_kb", oom_kb_of_pages(e, t->total_vm_pages));
+		jsonw_opt_u64(w, "rss_anon_kb", oom_kb_of_pages(e, t->rss_anon_pages));
+		jsonw_opt_u64(w, "rss_file_kb", oom_kb_of_pages(e, t->rss_file_pages));
+		jsonw_opt_u64(w, "rss_shmem_kb", oom_kb_of_pages(e, t->rss_shmem_pages));
 		oom_json_opt_i64(w, "oom_score_adj", t->oom_score_adj);
 		jsonw_end(w);
 	}
@@ -226,12 +211,12 @@ static void balloon_json(struct jsonw *w, const struct oom_event *e, const struc
 		jsonw_null(w, "deflate_on_oom");
 	else
 		jsonw_bool(w, "deflate_on_oom", b->deflate_on_oom);
-	str_or_null(w, "driver", e->balloon.driver);
+	oom_json_str_or_null(w, "driver", e->balloon.driver);
 	jsonw_opt_u64(w, "inflated_total_kb", e->balloon.inflated_total_kb);
 	jsonw_opt_u64(w, "inflated_free_kb", e->balloon.inflated_free_kb);
 	jsonw_opt_u64(w, "node_balloon_kb", e->balloon.node_balloon_kb);
 	jsonw_bool(w, "oom_notify_frame", e->balloon.oom_notify_frame);
-	str_or_null(w, "oom_notify_function", e->balloon.oom_notify_fn);
+	oom_json_str_or_null(w, "oom_notify_function", e->balloon.oom_notify_fn);
 	if (e->balloon.oom_notify_frame)
 		jsonw_bool(w, "oom_notify_frame_reliable", e->balloon.oom_notify_reliable);
 	else
@@ -239,7 +224,7 @@ static void balloon_json(struct jsonw *w, const struct oom_event *e, const struc
 	jsonw_array(w, "messages");
 	for (unsigned i = 0; i < e->balloon.nevidence; i++) {
 		jsonw_object(w, NULL);
-		str_or_null(w, "time", e->balloon.evidence[i].time_text);
+		oom_json_str_or_null(w, "time", e->balloon.evidence[i].time_text);
 		add_time_iso(w, "time_iso", NULL, e->balloon.evidence[i].time_text);
 		jsonw_str(w, "message", e->balloon.evidence[i].text);
 		jsonw_end(w);
@@ -265,14 +250,14 @@ void oom_event_write(struct jsonw *w, const struct oom_report *r, size_t i)
 	const struct oom_facts *f = &r->facts[i];
 	jsonw_object(w, NULL);
 	jsonw_str(w, "file", e->file_index < r->ninputs ? r->inputs[e->file_index].name : NULL);
-	str_or_null(w, "time", e->time_text);
+	oom_json_str_or_null(w, "time", e->time_text);
 	add_time_iso(w, "time_iso", "time_note", e->time_text);
 	if (e->has_uptime)
 		uptime_json(w, e->uptime_s);
 	else
 		jsonw_null(w, "uptime_s");
 	jsonw_str(w, "kind", oom_kind_name(e->kind));
-	str_or_null(w, "constraint", e->constraint);
+	oom_json_str_or_null(w, "constraint", e->constraint);
 	oom_json_opt_i64(w, "order", e->inv.order);
 	invoker_json(w, &e->inv, e->plat.kernel);
 	victim_json(w, &e->vic);
@@ -282,7 +267,7 @@ void oom_event_write(struct jsonw *w, const struct oom_report *r, size_t i)
 	memcg_json(w, r, i);
 	tasks_json(w, r, i);
 	balloon_json(w, e, f);
-	str_or_null(w, "vm_sign", f->vm_sign);
+	oom_json_str_or_null(w, "vm_sign", f->vm_sign);
 	jsonw_object(w, "verdict");
 	jsonw_str(w, "code", r->verdicts[i].code);
 	jsonw_str(w, "summary", r->verdicts[i].summary);
@@ -344,8 +329,8 @@ static void summary_json(struct jsonw *w, const struct oom_report *r)
 		}
 	}
 	jsonw_end(w);
-	str_or_null(w, "first_time", r->totals.first_time);
-	str_or_null(w, "last_time", r->totals.last_time);
+	oom_json_str_or_null(w, "first_time", r->totals.first_time);
+	oom_json_str_or_null(w, "last_time", r->totals.last_time);
 	add_time_iso(w, "first_time_iso", NULL, r->totals.first_time);
 	add_time_iso(w, "last_time_iso", NULL, r->totals.last_time);
 	jsonw_u64(w, "events_not_kept", r->dropped);
@@ -355,8 +340,8 @@ static void summary_json(struct jsonw *w, const struct oom_report *r)
 	for (size_t i = 0; i < r->ninputs; i++) {
 		jsonw_object(w, NULL);
 		jsonw_str(w, "name", r->inputs[i].name);
-		str_or_null(w, "format", r->inputs[i].format);
-		str_or_null(w, "error", r->inputs[i].error);
+		oom_json_str_or_null(w, "format", r->inputs[i].format);
+		oom_json_str_or_null(w, "error", r->inputs[i].error);
 		jsonw_end(w);
 	}
 	jsonw_end(w);

@@ -9,13 +9,6 @@
 #include "base/format.h"
 #include "base/term.h"
 
-static const char *kbs(char *buf, size_t len, struct opt_u64 v)
-{
-	if (!v.known)
-		return "?";
-	return fmt_kb(buf, len, v.v);
-}
-
 static const char *i64s(char *buf, size_t len, struct opt_i64 v)
 {
 	if (!v.known)
@@ -62,9 +55,9 @@ static void event_text(FILE *out, const struct oom_report *r, size_t i)
 	}
 	if (e->vic.present) {
 		fprintf(out, "  victim:   %s (pid %s), total-vm %s, rss anon %s", e->vic.comm, u64s(a, sizeof(a), e->vic.pid),
-			kbs(b, sizeof(b), e->vic.total_vm_kb), kbs(c, sizeof(c), e->vic.anon_rss_kb));
-		fprintf(out, " file %s shmem %s, oom_score_adj %s\n", kbs(a, sizeof(a), e->vic.file_rss_kb),
-			kbs(b, sizeof(b), e->vic.shmem_rss_kb), i64s(c, sizeof(c), e->vic.oom_score_adj));
+			oom_kbs(b, sizeof(b), e->vic.total_vm_kb), oom_kbs(c, sizeof(c), e->vic.anon_rss_kb));
+		fprintf(out, " file %s shmem %s, oom_score_adj %s\n", oom_kbs(a, sizeof(a), e->vic.file_rss_kb),
+			oom_kbs(b, sizeof(b), e->vic.shmem_rss_kb), i64s(c, sizeof(c), e->vic.oom_score_adj));
 	} else {
 		fprintf(out, "  victim:   %s\n",
 			e->no_killable ? "none (no killable processes)"
@@ -73,28 +66,28 @@ static void event_text(FILE *out, const struct oom_report *r, size_t i)
 	}
 	if (e->reaper == REAPER_REAPED)
 		fprintf(out, "  reaper:   reaped; now anon-rss %s, file-rss %s, shmem-rss %s\n",
-			kbs(a, sizeof(a), e->reaper_anon_kb), kbs(b, sizeof(b), e->reaper_file_kb),
-			kbs(c, sizeof(c), e->reaper_shmem_kb));
+			oom_kbs(a, sizeof(a), e->reaper_anon_kb), oom_kbs(b, sizeof(b), e->reaper_file_kb),
+			oom_kbs(c, sizeof(c), e->reaper_shmem_kb));
 	else if (e->reaper == REAPER_UNABLE)
 		fprintf(out, "  reaper:   unable to reap\n");
 	if (f->ram_kb.known || f->free_kb.known)
-		fprintf(out, "  memory:   RAM %s, free %s against min %s / low %s / high %s\n", kbs(a, sizeof(a), f->ram_kb),
-			kbs(b, sizeof(b), f->free_kb), kbs(c, sizeof(c), f->min_kb), kbs(d, sizeof(d), f->low_kb),
-			kbs(g, sizeof(g), f->high_kb));
+		fprintf(out, "  memory:   RAM %s, free %s against min %s / low %s / high %s\n", oom_kbs(a, sizeof(a), f->ram_kb),
+			oom_kbs(b, sizeof(b), f->free_kb), oom_kbs(c, sizeof(c), f->min_kb), oom_kbs(d, sizeof(d), f->low_kb),
+			oom_kbs(g, sizeof(g), f->high_kb));
 	for (unsigned z = 0; z < e->nzones; z++) {
 		const struct oom_zone *zz = &e->zones[z];
-		fprintf(out, "  zone:     node %d %-7s free %s, min %s", zz->node, zz->name, kbs(a, sizeof(a), zz->free_kb),
-			kbs(b, sizeof(b), zz->min_kb));
-		fprintf(out, ", present %s, managed %s\n", kbs(a, sizeof(a), zz->present_kb),
-			kbs(b, sizeof(b), zz->managed_kb));
+		fprintf(out, "  zone:     node %d %-7s free %s, min %s", zz->node, zz->name, oom_kbs(a, sizeof(a), zz->free_kb),
+			oom_kbs(b, sizeof(b), zz->min_kb));
+		fprintf(out, ", present %s, managed %s\n", oom_kbs(a, sizeof(a), zz->present_kb),
+			oom_kbs(b, sizeof(b), zz->managed_kb));
 	}
 	oom_why_text(out, r, i);
 	if (e->swap_total_kb.known)
-		fprintf(out, "  swap:     %s free of %s\n", kbs(a, sizeof(a), e->swap_free_kb),
-			kbs(b, sizeof(b), e->swap_total_kb));
+		fprintf(out, "  swap:     %s free of %s\n", oom_kbs(a, sizeof(a), e->swap_free_kb),
+			oom_kbs(b, sizeof(b), e->swap_total_kb));
 	if (e->kind == OOM_KIND_MEMCG || e->memcg_usage_kb.known)
 		fprintf(out, "  memcg:    %s usage %s limit %s\n", e->memcg[0] ? e->memcg : "?",
-			kbs(a, sizeof(a), e->memcg_usage_kb), kbs(b, sizeof(b), e->memcg_limit_kb));
+			oom_kbs(a, sizeof(a), e->memcg_usage_kb), oom_kbs(b, sizeof(b), e->memcg_limit_kb));
 	if (e->ntasks) {
 		fprintf(out, "  tasks:    %llu listed; largest:", (unsigned long long)e->ntasks);
 		for (unsigned t = 0; t < e->ntop; t++) {
