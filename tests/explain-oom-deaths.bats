@@ -191,11 +191,8 @@ ev() { # ev LOG JQ: one value of explain-oom --json LOG
 	local f="$SYN"/journalctl-r-5.15-memcg-newest-first.log
 	run bash -c 'cat "$1" | "$VBTOOL" explain-oom --json - | jq -r ".events | length, .[0].invoker.pid, .[0].victim.pid"' _ "$f"
 	assert_output $'1\n48211\n48200'
-	mkfifo "$BATS_TEST_TMPDIR/fifo"
-	cat "$f" >"$BATS_TEST_TMPDIR/fifo" &
-	run "$VBTOOL" explain-oom --json "$BATS_TEST_TMPDIR/fifo"
-	wait
-	assert_equal "$(jq -r '.events | length, .[0].invoker.pid' <<<"$output" | paste -sd' ')" "1 48211"
+	fifo_json "$BATS_TEST_TMPDIR/fifo" "$f" "$BATS_TEST_TMPDIR/out.json"
+	assert_equal "$(jq -r '.events | length, .[0].invoker.pid' "$BATS_TEST_TMPDIR/out.json" | paste -sd' ')" "1 48211"
 	# --brief: one line, the kill and its memcg usage (512 MiB = the limit),
 	# also for the same paste gzip-compressed
 	gzip -c "$f" >"$BATS_TEST_TMPDIR/r.log.gz"

@@ -29,3 +29,30 @@ make_var() {
 configured_with() {
 	grep -q -- "$1" "$TOP_BUILDDIR/config.status"
 }
+
+# fifo_json FIFO FILE OUT: vbtool explain-oom --json reads FILE through the
+# named pipe FIFO (made here) into OUT; its exit status, 1 when it still
+# runs after 20 s. This shell opens the FIFO first (O_RDWR does not wait for
+# a reader) and writes FILE, which must fit in the pipe buffer, and lets go
+# only once vbtool holds the FIFO: vbtool reads a FIFO with no writer as
+# empty, so a writer started in the background may come too late.
+fifo_json() {
+	local fifo=$1 file=$2 out=$3 pid rc
+	mkfifo "$fifo"
+	exec 4<>"$fifo"
+	cat "$file" >&4
+	"$VBTOOL" explain-oom --json "$fifo" >"$out" 4>&- &
+	pid=$!
+	for _ in $(seq 100); do
+		ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "$fifo" && break
+		sleep 0.1
+	done
+	exec 4>&- # the last writer leaves: vbtool reads to the end
+	for _ in $(seq 200); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$pid" 2>/dev/null && { echo "vbtool still running"; return 1; }
+	wait "$pid" && rc=0 || rc=$?
+	return "$rc"
+}
